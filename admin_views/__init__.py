@@ -1,0 +1,1 @@
+"""Pages that are not stock admin pages: shop-floor screens, documents, reports."""

@@ -1,0 +1,344 @@
+"""Project settings, read from the environment with safe development defaults."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.templatetags.static import static
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    """Return the environment variable `name`, or `default` when it is unset."""
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a yes/no environment variable ("1", "true", "yes", "on" mean yes)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    """Read a whole-number environment variable."""
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Read a comma-separated environment variable into a list without blanks."""
+    return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
+
+
+######################################################################
+# Core
+######################################################################
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+# The development key is public (it is in the repository); config/wsgi.py and config/asgi.py
+# refuse to serve with it when DEBUG is off, so production must set DJANGO_SECRET_KEY.
+DEV_SECRET_KEY = "dev-only-insecure-key"
+SECRET_KEY = env_str("DJANGO_SECRET_KEY") or DEV_SECRET_KEY
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Absolute address of this site, used in emails and in the QR codes printed on work orders.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
+
+######################################################################
+# Applications
+######################################################################
+INSTALLED_APPS = [
+    "unfold",
+    "unfold.contrib.filters",
+    "unfold.contrib.inlines",
+    "unfold.contrib.import_export",
+    "unfold.contrib.simple_history",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.humanize",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "import_export",
+    "simple_history",
+    "powdercoat",
+    "admin_views",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "powdercoat.middleware.ShopTimezoneMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+######################################################################
+# Database: SQLite under var/ unless DATABASE_URL says otherwise
+######################################################################
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Wait for a busy writer instead of failing at once; WAL lets readers and a writer coexist.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+
+######################################################################
+# Authentication
+######################################################################
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
+
+######################################################################
+# Localisation
+######################################################################
+LANGUAGE_CODE = "en-us"
+# The default shop time zone; the Administrator can change it in Company settings.
+TIME_ZONE = env_str("DJANGO_TIME_ZONE", "America/Chicago")
+USE_I18N = True
+USE_TZ = True
+
+######################################################################
+# Static and uploaded files
+######################################################################
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed but not hashed: works without collectstatic in development and tests.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+######################################################################
+# Email
+######################################################################
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "shop@localhost")
+
+######################################################################
+# Security (production)
+######################################################################
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 30)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+
+######################################################################
+# Audit history
+######################################################################
+# History is for reading: reverting an old version would bypass the job state machine.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+######################################################################
+# Logging
+######################################################################
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+}
+
+######################################################################
+# Admin (django-unfold)
+######################################################################
+
+
+def _can(permission: str):
+    """Sidebar permission callback: show the link only to users holding `permission`."""
+    return lambda request: request.user.has_perm(permission)
+
+
+def _changelist(model: str):
+    return reverse_lazy(f"admin:powdercoat_{model}_changelist")
+
+
+UNFOLD = {
+    "SITE_TITLE": _("Powder Coat Shop"),
+    "SITE_HEADER": _("Powder Coat Shop"),
+    "SITE_SUBHEADER": _("Jobs from drop-off to pickup"),
+    "SITE_SYMBOL": "format_paint",
+    "SITE_URL": "/",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "STYLES": [
+        lambda request: static("powdercoat/badges.css"),
+        lambda request: static("powdercoat/admin.css"),
+    ],
+    "COLORS": {
+        "primary": {
+            "50": "oklch(97.7% .014 308.299)",
+            "100": "oklch(94.6% .033 307.174)",
+            "200": "oklch(90.2% .063 306.703)",
+            "300": "oklch(82.7% .119 306.383)",
+            "400": "oklch(71.4% .203 305.504)",
+            "500": "oklch(62.7% .265 303.9)",
+            "600": "oklch(55.8% .288 302.321)",
+            "700": "oklch(49.6% .265 301.924)",
+            "800": "oklch(43.8% .218 303.724)",
+            "900": "oklch(38.1% .176 304.987)",
+            "950": "oklch(29.1% .149 302.717)",
+        },
+    },
+    "TABS": "powdercoat.admin.navigation.tabs",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": [
+            {
+                "title": _("Operations"),
+                "items": [
+                    {
+                        "title": _("Dashboard"),
+                        "icon": "dashboard",
+                        "link": reverse_lazy("admin:index"),
+                    },
+                    {
+                        "title": _("Jobs"),
+                        "icon": "work",
+                        "link": _changelist("job"),
+                        "permission": _can("powdercoat.view_job"),
+                    },
+                    {
+                        "title": _("Customers"),
+                        "icon": "groups",
+                        "link": _changelist("customer"),
+                        "permission": _can("powdercoat.view_customer"),
+                    },
+                    {
+                        "title": _("Workers"),
+                        "icon": "engineering",
+                        "link": _changelist("worker"),
+                        "permission": _can("powdercoat.view_worker"),
+                    },
+                ],
+            },
+            {
+                "title": _("Inventory"),
+                "items": [
+                    {
+                        "title": _("Items"),
+                        "icon": "inventory_2",
+                        "link": _changelist("inventoryitem"),
+                        "permission": _can("powdercoat.view_inventoryitem"),
+                    },
+                    {
+                        "title": _("Activity"),
+                        "icon": "receipt_long",
+                        "link": _changelist("inventoryactivity"),
+                        "permission": _can("powdercoat.view_inventoryactivity"),
+                    },
+                    {
+                        "title": _("Prep services"),
+                        "icon": "cleaning_services",
+                        "link": _changelist("prepservice"),
+                        "permission": _can("powdercoat.view_prepservice"),
+                    },
+                ],
+            },
+            {
+                "title": _("Catalog"),
+                "items": [
+                    {
+                        "title": _("Products"),
+                        "icon": "category",
+                        "link": _changelist("catalogproduct"),
+                        "permission": _can("powdercoat.view_catalogproduct"),
+                    },
+                ],
+            },
+            {
+                "title": _("Settings"),
+                "items": [
+                    {
+                        "title": _("Company settings"),
+                        "icon": "storefront",
+                        "link": _changelist("companysettings"),
+                        "permission": _can("powdercoat.change_companysettings"),
+                    },
+                    {
+                        "title": _("Users"),
+                        "icon": "person",
+                        "link": reverse_lazy("admin:auth_user_changelist"),
+                        "permission": _can("auth.view_user"),
+                    },
+                    {
+                        "title": _("Roles"),
+                        "icon": "shield_person",
+                        "link": reverse_lazy("admin:auth_group_changelist"),
+                        "permission": _can("auth.view_group"),
+                    },
+                ],
+            },
+        ],
+    },
+}

@@ -1,0 +1,1 @@
+"""The powder-coating shop domain: customers, inventory, catalogue, jobs and their workflow."""

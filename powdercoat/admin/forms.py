@@ -1,0 +1,119 @@
+"""Forms of the job page's status dialogs (advance, hold, resume, cancel, reopen, set status)."""
+
+from django import forms
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from unfold.forms import BaseDialogForm
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
+
+from powdercoat.models import Job
+from powdercoat.models.choices import WORKFLOW, JobStatus
+from powdercoat.selectors import job_next_stage
+
+
+class StatusDialogForm(BaseDialogForm):
+    """A note, plus the status the person saw when the dialog opened.
+
+    If the job moved in the meantime (someone else pressed a button), the form refuses rather
+    than act on a status the person never saw.
+    """
+
+    form_before_template = "admin/powdercoat/job/status_dialog_before.html"
+    note_label = _("Note (optional)")
+    note_required = False
+
+    seen_status = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
+    )
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        self.job = get_object_or_404(Job.objects.select_related("customer"), pk=object_id)
+        self.fields["seen_status"].initial = self.job.status
+        self.fields["note"].label = self.note_label
+        self.fields["note"].required = self.note_required
+
+    def target_status(self) -> str | None:
+        """Where the move will take the job, for the dialog's heading (None: chosen in form)."""
+        return None
+
+    def get_before_template_context(self, request, object_id=None):
+        """The job and the move, shown above the fields."""
+        target = self.target_status()
+        return {
+            "form": self,
+            "job": self.job,
+            "target": JobStatus(target) if target else None,
+        }
+
+    def clean_seen_status(self):
+        """Refuse when the job is no longer where the person saw it."""
+        seen = self.cleaned_data["seen_status"]
+        if seen != self.job.status:
+            raise forms.ValidationError(
+                _(
+                    "%(number)s moved to %(status)s since this window opened. Close it and "
+                    "look again."
+                )
+                % {"number": self.job.number, "status": JobStatus(self.job.status).label}
+            )
+        return seen
+
+    def clean(self):
+        """Put a stale-status refusal where it is seen (hidden fields show no errors)."""
+        cleaned = super().clean()
+        if "seen_status" in self.errors:
+            self.add_error(None, self.errors.pop("seen_status"))
+        return cleaned
+
+
+class AdvanceForm(StatusDialogForm):
+    def target_status(self):
+        """The next stage, prep skipping applied."""
+        return job_next_stage(self.job)
+
+
+class ResumeForm(StatusDialogForm):
+    def target_status(self):
+        """The stage the job was held at."""
+        return self.job.held_from_status or JobStatus.PENDING
+
+
+class ReopenForm(StatusDialogForm):
+    def target_status(self):
+        """Reopened jobs start again at Pending."""
+        return JobStatus.PENDING
+
+
+class HoldForm(StatusDialogForm):
+    note_label = _("Reason")
+    note_required = True
+
+    def target_status(self):
+        """On Hold."""
+        return JobStatus.ON_HOLD
+
+
+class CancelForm(StatusDialogForm):
+    note_label = _("Reason")
+    note_required = True
+
+    def target_status(self):
+        """Cancelled."""
+        return JobStatus.CANCELLED
+
+
+class SetStatusForm(StatusDialogForm):
+    status = forms.ChoiceField(label=_("New stage"), widget=UnfoldAdminSelectWidget)
+
+    field_order = ("status", "note", "seen_status")
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        self.fields["status"].choices = [
+            (stage.value, stage.label) for stage in WORKFLOW if stage != self.job.status
+        ]

@@ -1,0 +1,551 @@
+"""Jobs in the admin: the jobs list (SPEC J6), the job page with its items, timeline and
+status buttons (SPEC J3, J8)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed, has_transition_perm
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.contrib.filters.admin import (
+    AutocompleteSelectFilter,
+    ChoicesDropdownFilter,
+    RangeDateFilter,
+    RelatedDropdownFilter,
+)
+from unfold.decorators import action, display
+from unfold.enums import ActionVariant
+
+from powdercoat import badges
+from powdercoat.admin import forms as dialogs
+from powdercoat.admin.filters import JobViewFilter
+from powdercoat.admin.mixins import HidesPricesMixin
+from powdercoat.models import Job, LineItem, LineItemCoat, LineItemPrep, StatusChange, Worker
+from powdercoat.models.choices import WORKFLOW, ItemKind, JobStatus
+from powdercoat.selectors import job_next_stage
+from powdercoat.services import jobs as job_services
+
+# Sort statuses in shop order rather than alphabetically.
+STATUS_ORDER = Case(
+    *[When(status=stage, then=Value(index)) for index, stage in enumerate(WORKFLOW)],
+    When(status=JobStatus.ON_HOLD, then=Value(len(WORKFLOW))),
+    default=Value(len(WORKFLOW) + 1),
+    output_field=IntegerField(),
+)
+
+
+def _money(amount) -> str:
+    return f"${formats.number_format(amount, 2, force_grouping=True)}"
+
+
+# -- line items ------------------------------------------------------------------------------
+
+
+class LineItemCoatInline(TabularInline):
+    model = LineItemCoat
+    fields = ("position", "layer", "powder")
+    autocomplete_fields = ("powder",)
+    extra = 0
+    verbose_name_plural = _("coats (in spraying order)")
+
+
+class LineItemPrepInline(TabularInline):
+    model = LineItemPrep
+    fields = ("prep_service",)
+    extra = 0
+    verbose_name_plural = _("prep services")
+
+
+class LineItemFormSet(BaseInlineFormSet):
+    """Checks each item against its nested coats: only Labor Only items may have none (SPEC L2)."""
+
+    def clean(self):
+        """Refuse a powder-coated item saved without a coat."""
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("kind") == ItemKind.LABOR_ONLY:
+                continue
+            for nested in getattr(form, "nested_formsets", []):
+                coats = nested.formset
+                if coats.model is not LineItemCoat or not coats.is_valid():
+                    continue
+                kept = [
+                    f for f in coats.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                ]
+                if not kept:
+                    form.add_error(
+                        None,
+                        _("“%(item)s” needs at least one coat; only Labor Only items have none.")
+                        % {"item": data.get("description") or _("This item")},
+                    )
+
+
+class LineItemInline(HidesPricesMixin, StackedInline):
+    model = LineItem
+    formset = LineItemFormSet
+    fields = (
+        ("position", "kind"),
+        "description",
+        ("quantity", "surface_area_sqft", "labor_hours"),
+        "catalog_product",
+        ("unit_price", "price_overridden"),
+        "notes",
+    )
+    price_fields = ("unit_price", "price_overridden")
+    autocomplete_fields = ("catalog_product",)
+    inlines = (LineItemCoatInline, LineItemPrepInline)
+    extra = 0
+    tab = True
+    verbose_name_plural = _("line items")
+
+    def get_queryset(self, request):
+        """Items in line order with their catalogue product."""
+        return super().get_queryset(request).select_related("catalog_product")
+
+
+class StatusTimelineInline(TabularInline):
+    """The job's status changes, newest first: who moved it, when, and why (SPEC J3)."""
+
+    model = StatusChange
+    fields = ("created_at", "display_move", "user", "note", "customer_notified")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    max_num = 0
+    tab = True
+    verbose_name_plural = _("status timeline")
+
+    def has_add_permission(self, request, obj=None):
+        """Timeline rows are written by the status buttons only."""
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        """The timeline is a record; it is never edited."""
+        return False
+
+    def get_queryset(self, request):
+        """Newest first, with the user, in one query."""
+        return super().get_queryset(request).select_related("user").order_by("-created_at", "-id")
+
+    @display(description=_("change"))
+    def display_move(self, change):
+        """From-status → to-status as badges."""
+        return format_html(
+            "{} → {}",
+            badges.status_badge(change.from_status),
+            badges.status_badge(change.to_status),
+        )
+
+
+# -- the job admin ---------------------------------------------------------------------------
+
+
+class JobForm(forms.ModelForm):
+    class Meta:
+        model = Job
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose the fields)
+        help_texts = {
+            "discount_percent": _("Leave empty to use the customer's discount."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "discount_percent" in self.fields:
+            self.fields["discount_percent"].required = False
+            if self.instance.pk is None:
+                self.fields["discount_percent"].initial = None
+        if "assigned_workers" in self.fields:
+            self.fields["assigned_workers"].queryset = Worker.objects.active()
+
+
+@admin.register(Job)
+class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
+    # List.
+    list_display = (
+        "display_number",
+        "display_customer",
+        "description",
+        "display_status",
+        "display_priority",
+        "scheduled_date",
+        "display_due",
+        "display_workers",
+        "display_price",
+    )
+    list_display_links = ("display_number",)
+    search_fields = (
+        "number",
+        "customer__company_name",
+        "customer__contact_name",
+        "description",
+        "po_number",
+    )
+    list_filter = (
+        JobViewFilter,
+        ("status", ChoicesDropdownFilter),
+        ("priority", ChoicesDropdownFilter),
+        ("customer", AutocompleteSelectFilter),
+        ("assigned_workers", RelatedDropdownFilter),
+        ("due_date", RangeDateFilter),
+    )
+    list_filter_submit = True
+    list_select_related = ("customer",)
+    list_per_page = 50
+    ordering = ("-priority", "due_date", "number")
+    price_fields = ("display_price", "discount_percent", "price_summary")
+
+    # Form.
+    form = JobForm
+    autocomplete_fields = ("customer",)
+    filter_horizontal = ("assigned_workers",)
+    readonly_fields = (
+        "number",
+        "display_status_field",
+        "price_summary",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    )
+    fieldsets = (
+        (
+            _("Details"),
+            {
+                "fields": (
+                    ("number", "display_status_field"),
+                    "customer",
+                    "description",
+                    ("project_name", "po_number"),
+                    ("priority", "estimated_hours"),
+                    ("scheduled_date", "due_date"),
+                    "assigned_workers",
+                    "special_instructions",
+                ),
+                "classes": ["tab"],
+            },
+        ),
+        (
+            _("Price"),
+            {"fields": ("discount_percent", "price_summary"), "classes": ["tab"]},
+        ),
+        (
+            _("Record"),
+            {
+                "fields": (("created_at", "created_by"), ("updated_at", "updated_by")),
+                "classes": ["tab"],
+            },
+        ),
+    )
+    inlines = (LineItemInline, StatusTimelineInline)
+
+    # Status buttons on the job page.
+    actions_detail = (
+        "advance_job",
+        "hold_job",
+        "resume_job",
+        "cancel_job",
+        "reopen_job",
+        "set_job_status",
+    )
+
+    def get_queryset(self, request):
+        """Customer joined and workers prefetched: the list runs a fixed number of queries."""
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("customer")
+            .prefetch_related(
+                Prefetch("assigned_workers", queryset=Worker.objects.order_by("name"))
+            )
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Create through numbering; edits never touch the status."""
+        if change:
+            job_services.job_update(job=obj, user=request.user)
+        else:
+            job_services.job_create(job=obj, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        """After the items are saved, bring the job's price up to date."""
+        super().save_related(request, form, formsets, change)
+        job_services.job_refresh_price(job=form.instance)
+
+    # -- list columns -------------------------------------------------------------------------
+
+    @display(description=_("job"), ordering="number")
+    def display_number(self, job):
+        """The job number, the link to the job page."""
+        return job.number
+
+    @display(description=_("customer"), ordering="customer__company_name")
+    def display_customer(self, job):
+        """The customer's short name."""
+        return job.customer.display_name
+
+    @display(description=_("status"), ordering=STATUS_ORDER)
+    def display_status(self, job):
+        """Status badge in its stage-family colour."""
+        return badges.status_badge(job.status)
+
+    @display(description=_("priority"), ordering="priority")
+    def display_priority(self, job):
+        """Priority badge; Rush rows are highlighted by the admin stylesheet."""
+        return badges.priority_badge(job.priority)
+
+    @display(description=_("due"), ordering="due_date")
+    def display_due(self, job):
+        """Due date, marked when overdue."""
+        return badges.due_date_label(job.due_date, overdue=job.is_overdue)
+
+    @display(description=_("workers"))
+    def display_workers(self, job):
+        """Names of the assigned workers."""
+        return ", ".join(worker.name for worker in job.assigned_workers.all()) or "—"
+
+    @display(description=_("price"), ordering="total_price")
+    def display_price(self, job):
+        """The job's total price."""
+        return _money(job.total_price)
+
+    # -- job page fields ----------------------------------------------------------------------
+
+    @display(description=_("status"))
+    def display_status_field(self, job):
+        """Status badge, with where a job on hold will resume."""
+        if job.pk is None:
+            return badges.status_badge(JobStatus.PENDING)
+        if job.status == JobStatus.ON_HOLD and job.held_from_status:
+            return format_html(
+                "{} <span class='text-base-500'>{}</span>",
+                badges.status_badge(job.status),
+                _("held at %(stage)s") % {"stage": JobStatus(job.held_from_status).label},
+            )
+        return badges.status_badge(job.status)
+
+    @display(description=_("price"))
+    def price_summary(self, job):
+        """Items total, discount, rush surcharge and total, one line each."""
+        if job.pk is None:
+            return _("Worked out from the items when the job is saved.")
+        rows = [(_("Items total"), _money(job.subtotal))]
+        if job.discount_amount:
+            rows.append(
+                (
+                    _("Discount %(p)s%%") % {"p": job.discount_percent.normalize()},
+                    f"−{_money(job.discount_amount)}",
+                )
+            )
+        if job.rush_surcharge_amount:
+            rows.append(
+                (
+                    _("Rush surcharge %(p)s%%") % {"p": job.rush_surcharge_percent.normalize()},
+                    _money(job.rush_surcharge_amount),
+                )
+            )
+        rows.append((_("Total"), _money(job.total_price)))
+        return format_html(
+            '<table class="pc-price-lines">{}</table>',
+            format_html_join("", "<tr><td>{}</td><td>{}</td></tr>", rows),
+        )
+
+    # -- status buttons -----------------------------------------------------------------------
+
+    # Role checks of the status buttons (unfold calls has_<name>_permission).
+    def has_advance_permission(self, request, object_id=None):
+        """Advance, hold and resume: every role, Shop Floor included."""
+        return request.user.has_perm("powdercoat.advance_job")
+
+    def has_cancel_permission(self, request, object_id=None):
+        """Cancel: office staff and supervisors."""
+        return request.user.has_perm("powdercoat.cancel_job")
+
+    def has_reopen_permission(self, request, object_id=None):
+        """Reopen: supervisors and administrators."""
+        return request.user.has_perm("powdercoat.reopen_job")
+
+    def has_set_status_permission(self, request, object_id=None):
+        """Set any stage: office staff and supervisors."""
+        return request.user.has_perm("powdercoat.set_job_status")
+
+    def _job(self, request, object_id) -> Job:
+        """The job behind a detail action, loaded once per request."""
+        cache = request.__dict__.setdefault("_pc_jobs", {})
+        if object_id not in cache:
+            cache[object_id] = get_object_or_404(Job, pk=object_id)
+        return cache[object_id]
+
+    def get_actions_detail(self, request, object_id):
+        """Offer only the moves the job's status and the user's role allow right now."""
+        job = self._job(request, object_id)
+        transitions = {
+            "advance_job": job.advance,
+            "hold_job": job.hold,
+            "resume_job": job.resume,
+            "cancel_job": job.cancel,
+            "reopen_job": job.reopen,
+            "set_job_status": job.set_status,
+        }
+        offered = []
+        for unfold_action in super().get_actions_detail(request, object_id):
+            name = unfold_action.action_name.removeprefix("powdercoat_job_")
+            transition = transitions.get(name)
+            if transition is None:
+                offered.append(unfold_action)
+                continue
+            if not (can_proceed(transition) and has_transition_perm(transition, request.user)):
+                continue
+            if name == "advance_job":
+                target = job_next_stage(job, request.company)
+                if target is None:
+                    continue
+                unfold_action.description = _("Advance to %(stage)s") % {"stage": target.label}
+            offered.append(unfold_action)
+        return offered
+
+    def _after_move(self, request, object_id, move, **kwargs):
+        """Run a status service, tell the user what happened, and go back to the job page."""
+        job = self._job(request, object_id)
+        try:
+            change = move(job=job, user=request.user, **kwargs)
+        except (ValidationError, PermissionDenied) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+        else:
+            messages.success(
+                request,
+                _("%(number)s: %(from)s → %(to)s.")
+                % {
+                    "number": job.number,
+                    "from": change.get_from_status_display(),
+                    "to": change.get_to_status_display(),
+                },
+            )
+        url = reverse("admin:powdercoat_job_change", args=[job.pk])
+        if request.htmx:
+            return HttpResponse(headers={"HX-Redirect": url})
+        return redirect(url)
+
+    @action(
+        description=_("Advance"),
+        url_path="advance",
+        icon="arrow_forward",
+        variant=ActionVariant.PRIMARY,
+        permissions=["advance"],
+        dialog={
+            "title": _("Advance to the next stage"),
+            "form_class": dialogs.AdvanceForm,
+            "form_submit_text": _("Advance"),
+        },
+    )
+    def advance_job(self, request, form, object_id):
+        """Move the job one stage on."""
+        return self._after_move(
+            request, object_id, job_services.job_advance, note=form.cleaned_data["note"]
+        )
+
+    @action(
+        description=_("Hold"),
+        url_path="hold",
+        icon="pause_circle",
+        variant=ActionVariant.WARNING,
+        permissions=["advance"],
+        dialog={
+            "title": _("Put the job on hold"),
+            "description": _("The job keeps its place; Resume brings it back to this stage."),
+            "form_class": dialogs.HoldForm,
+            "form_submit_text": _("Put on hold"),
+        },
+    )
+    def hold_job(self, request, form, object_id):
+        """Pause the job with a reason."""
+        return self._after_move(
+            request, object_id, job_services.job_hold, reason=form.cleaned_data["note"]
+        )
+
+    @action(
+        description=_("Resume"),
+        url_path="resume",
+        icon="play_circle",
+        variant=ActionVariant.SUCCESS,
+        permissions=["advance"],
+        dialog={
+            "title": _("Resume the job"),
+            "form_class": dialogs.ResumeForm,
+            "form_submit_text": _("Resume"),
+        },
+    )
+    def resume_job(self, request, form, object_id):
+        """Take the job off hold."""
+        return self._after_move(
+            request, object_id, job_services.job_resume, note=form.cleaned_data["note"]
+        )
+
+    @action(
+        description=_("Cancel job"),
+        url_path="cancel",
+        icon="cancel",
+        variant=ActionVariant.DANGER,
+        permissions=["cancel"],
+        dialog={
+            "title": _("Cancel the job"),
+            "description": _(
+                "A cancelled job leaves every list of work; a supervisor can reopen it."
+            ),
+            "form_class": dialogs.CancelForm,
+            "form_submit_text": _("Cancel job"),
+        },
+    )
+    def cancel_job(self, request, form, object_id):
+        """Cancel the job with a reason."""
+        return self._after_move(
+            request, object_id, job_services.job_cancel, reason=form.cleaned_data["note"]
+        )
+
+    @action(
+        description=_("Reopen"),
+        url_path="reopen",
+        icon="restart_alt",
+        permissions=["reopen"],
+        dialog={
+            "title": _("Reopen the job"),
+            "form_class": dialogs.ReopenForm,
+            "form_submit_text": _("Reopen"),
+        },
+    )
+    def reopen_job(self, request, form, object_id):
+        """Bring a cancelled job back to Pending."""
+        return self._after_move(
+            request, object_id, job_services.job_reopen, note=form.cleaned_data["note"]
+        )
+
+    @action(
+        description=_("Set status"),
+        url_path="set-status",
+        icon="edit_note",
+        permissions=["set_status"],
+        dialog={
+            "title": _("Move the job to another stage"),
+            "description": _("For corrections, e.g. back to Coating after a failed quality check."),
+            "form_class": dialogs.SetStatusForm,
+            "form_submit_text": _("Move"),
+        },
+    )
+    def set_job_status(self, request, form, object_id):
+        """Move the job to any stage."""
+        return self._after_move(
+            request,
+            object_id,
+            job_services.job_set_status,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )

@@ -1,0 +1,27 @@
+"""Every model of the shop domain, re-exported so callers import from `powdercoat.models`."""
+
+from powdercoat.models.catalog import CatalogProduct, CatalogProductCoat, PrepService
+from powdercoat.models.customers import Customer
+from powdercoat.models.inventory import InventoryActivity, InventoryItem
+from powdercoat.models.items import LineItem, LineItemCoat, LineItemPrep
+from powdercoat.models.jobs import Job, StatusChange
+from powdercoat.models.numbering import NumberSequence
+from powdercoat.models.settings import CompanySettings
+from powdercoat.models.workers import Worker
+
+__all__ = [
+    "CatalogProduct",
+    "CatalogProductCoat",
+    "CompanySettings",
+    "Customer",
+    "InventoryActivity",
+    "InventoryItem",
+    "Job",
+    "LineItem",
+    "LineItemCoat",
+    "LineItemPrep",
+    "NumberSequence",
+    "PrepService",
+    "StatusChange",
+    "Worker",
+]

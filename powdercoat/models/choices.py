@@ -1,0 +1,200 @@
+"""Every fixed list of the domain (statuses, priorities, kinds) and the named groups beside them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomerType(models.TextChoices):
+    COMMERCIAL = "commercial", _("Commercial")
+    RETAIL = "retail", _("Retail")
+
+
+class WorkerRole(models.TextChoices):
+    GENERAL_LABOR = "general_labor", _("General Labor")
+    SANDBLASTER = "sandblaster", _("Sandblaster")
+    MASKER = "masker", _("Masker")
+    COATER = "coater", _("Coater")
+    OVEN_OPERATOR = "oven_operator", _("Oven Operator")
+    QUALITY_CONTROL = "quality_control", _("Quality Control")
+    SUPERVISOR = "supervisor", _("Supervisor")
+
+
+class InventoryCategory(models.TextChoices):
+    POWDER = "powder", _("Powder")
+    PRIMER = "primer", _("Primer")
+    CLEAR = "clear", _("Clear")
+    CONSUMABLE = "consumable", _("Consumable")
+    SHOP_SUPPLY = "shop_supply", _("Shop Supply")
+
+
+# Categories that go on a part as a coat and so carry colour, finish and coverage data.
+COATING_CATEGORIES = (
+    InventoryCategory.POWDER,
+    InventoryCategory.PRIMER,
+    InventoryCategory.CLEAR,
+)
+
+
+class InventoryUnit(models.TextChoices):
+    POUND = "lb", _("lb")
+    OUNCE = "oz", _("oz")
+    EACH = "each", _("each")
+    ROLL = "roll", _("roll")
+    BOX = "box", _("box")
+    GALLON = "gal", _("gallon")
+    CAN = "can", _("can")
+
+
+class Finish(models.TextChoices):
+    GLOSS = "gloss", _("Gloss")
+    SEMI_GLOSS = "semi_gloss", _("Semi-gloss")
+    SATIN = "satin", _("Satin")
+    MATTE = "matte", _("Matte")
+    FLAT = "flat", _("Flat")
+    TEXTURE = "texture", _("Texture")
+    WRINKLE = "wrinkle", _("Wrinkle")
+    HAMMERTONE = "hammertone", _("Hammertone")
+    METALLIC = "metallic", _("Metallic")
+    CANDY = "candy", _("Candy")
+    CHROME = "chrome", _("Chrome")
+    ILLUSION = "illusion", _("Illusion")
+    TRANSLUCENT = "translucent", _("Translucent")
+
+
+class ActivityKind(models.TextChoices):
+    OPENING = "opening", _("Opening")
+    RECEIPT = "receipt", _("Receipt")
+    USAGE = "usage", _("Usage")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    RETURN = "return", _("Return")
+
+
+# How the typed quantity of each ledger kind turns into a signed stock change: receipts and
+# returns add, usage takes away, openings and adjustments are entered with their own sign.
+ACTIVITY_SIGN = {
+    ActivityKind.OPENING: 0,
+    ActivityKind.RECEIPT: 1,
+    ActivityKind.USAGE: -1,
+    ActivityKind.ADJUSTMENT: 0,
+    ActivityKind.RETURN: 1,
+}
+
+
+class PrepPricing(models.TextChoices):
+    PER_SQFT = "per_sqft", _("Per sq ft")
+    FLAT_PER_PART = "flat_per_part", _("Flat per part")
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    QUOTED = "quoted", _("Quoted")
+    APPROVED = "approved", _("Approved")
+    IN_PREPARATION = "in_preparation", _("In Preparation")
+    SANDBLASTING = "sandblasting", _("Sandblasting")
+    MASKING = "masking", _("Masking / Taping")
+    CLEANING = "cleaning", _("Cleaning")
+    IN_OVEN = "in_oven", _("In Oven")
+    COATING = "coating", _("Coating")
+    CURING = "curing", _("Curing")
+    QUALITY_CHECK = "quality_check", _("Quality Check")
+    COMPLETED = "completed", _("Completed")
+    READY_FOR_PICKUP = "ready_for_pickup", _("Ready for Pickup")
+    DELIVERED = "delivered", _("Delivered")
+    ON_HOLD = "on_hold", _("On Hold")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The stages in shop order; Advance walks this list. On Hold and Cancelled sit outside it.
+WORKFLOW = (
+    JobStatus.PENDING,
+    JobStatus.QUOTED,
+    JobStatus.APPROVED,
+    JobStatus.IN_PREPARATION,
+    JobStatus.SANDBLASTING,
+    JobStatus.MASKING,
+    JobStatus.CLEANING,
+    JobStatus.IN_OVEN,
+    JobStatus.COATING,
+    JobStatus.CURING,
+    JobStatus.QUALITY_CHECK,
+    JobStatus.COMPLETED,
+    JobStatus.READY_FOR_PICKUP,
+    JobStatus.DELIVERED,
+)
+
+# Prep stages that Advance skips when no line item of the job needs them.
+PREP_STAGES = (JobStatus.SANDBLASTING, JobStatus.MASKING, JobStatus.CLEANING)
+
+# Work still to do in the shop: these jobs need powder, people and oven time.
+ACTIVE_STAGES = (*WORKFLOW[: WORKFLOW.index(JobStatus.COMPLETED)], JobStatus.ON_HOLD)
+
+# What is physically in the shop being worked on (the jobs list opens on these).
+ON_FLOOR_STAGES = (
+    *WORKFLOW[WORKFLOW.index(JobStatus.APPROVED) : WORKFLOW.index(JobStatus.COMPLETED)],
+    JobStatus.ON_HOLD,
+)
+
+# Work is finished (or will never happen): such a job cannot be overdue.
+CLOSED_STAGES = (
+    JobStatus.COMPLETED,
+    JobStatus.READY_FOR_PICKUP,
+    JobStatus.DELIVERED,
+    JobStatus.CANCELLED,
+)
+
+# Stage families give the badge colours (SPEC J4); the colours themselves live once, in
+# powdercoat/static/powdercoat/badges.css, keyed by these family names.
+STATUS_FAMILY = {
+    JobStatus.PENDING: "intake",
+    JobStatus.QUOTED: "intake",
+    JobStatus.APPROVED: "intake",
+    JobStatus.IN_PREPARATION: "prep",
+    JobStatus.SANDBLASTING: "prep",
+    JobStatus.MASKING: "prep",
+    JobStatus.CLEANING: "prep",
+    JobStatus.IN_OVEN: "coating",
+    JobStatus.COATING: "coating",
+    JobStatus.CURING: "coating",
+    JobStatus.QUALITY_CHECK: "qc",
+    JobStatus.COMPLETED: "done",
+    JobStatus.READY_FOR_PICKUP: "done",
+    JobStatus.DELIVERED: "done",
+    JobStatus.ON_HOLD: "hold",
+    JobStatus.CANCELLED: "cancelled",
+}
+
+
+class Priority(models.IntegerChoices):
+    # Stored as numbers so that sorting by priority puts Rush first (descending).
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+    RUSH = 5, _("Rush")
+
+
+PRIORITY_TONE = {
+    Priority.LOW: "low",
+    Priority.NORMAL: "normal",
+    Priority.HIGH: "high",
+    Priority.URGENT: "urgent",
+    Priority.RUSH: "rush",
+}
+
+# Priorities whose setting alerts the supervisors (SPEC J5).
+ALERT_PRIORITIES = (Priority.URGENT, Priority.RUSH)
+
+
+class ItemKind(models.TextChoices):
+    CATALOG = "catalog", _("Catalog")
+    CALCULATED = "calculated", _("Calculated")
+    FLAT_RATE = "flat_rate", _("Flat Rate")
+    LABOR_ONLY = "labor_only", _("Labor Only")
+    PHOTO_QUOTE = "photo_quote", _("Photo Quote")
+
+
+class CoatLayer(models.TextChoices):
+    PRIMER = "primer", _("Primer")
+    BASE = "base", _("Base")
+    MID = "mid", _("Mid-coat")
+    CLEAR = "clear", _("Clear")

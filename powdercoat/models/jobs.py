@@ -1,0 +1,301 @@
+"""Jobs, their status state machine and the timeline of status changes (SPEC J1-J5)."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from powdercoat.models.base import TimeStampedModel
+from powdercoat.models.choices import (
+    CLOSED_STAGES,
+    PREP_STAGES,
+    STATUS_FAMILY,
+    WORKFLOW,
+    JobStatus,
+    Priority,
+)
+from powdercoat.querysets import JobQuerySet
+
+# Where each transition may start from (SPEC J3).
+ADVANCE_SOURCES = WORKFLOW[:-1]
+HOLD_SOURCES = WORKFLOW[:-1]
+CANCEL_SOURCES = (*WORKFLOW[:-1], JobStatus.ON_HOLD)
+SET_STATUS_SOURCES = (*WORKFLOW, JobStatus.ON_HOLD)
+
+
+def next_stage(
+    current: str, *, needed_prep_stages: Iterable[str], skip_unneeded_prep: bool
+) -> JobStatus | None:
+    """The stage Advance moves to from `current`, or None at the end of the workflow.
+
+    Prep stages (Sandblasting, Masking / Taping, Cleaning) that no item needs are passed over
+    when the shop has skipping turned on.
+    """
+    if current not in WORKFLOW:
+        return None
+    needed = set(needed_prep_stages)
+    for stage in WORKFLOW[WORKFLOW.index(current) + 1 :]:
+        if skip_unneeded_prep and stage in PREP_STAGES and stage not in needed:
+            continue
+        return stage
+    return None
+
+
+class Job(ConcurrentTransitionMixin, TimeStampedModel):
+    """One customer's work through the shop, from drop-off to pickup."""
+
+    number = models.CharField(_("job number"), max_length=20, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "powdercoat.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="jobs",
+    )
+    description = models.CharField(_("description"), max_length=300)
+    project_name = models.CharField(_("project name"), max_length=200, blank=True)
+    po_number = models.CharField(_("PO number"), max_length=60, blank=True)
+    scheduled_date = models.DateField(_("scheduled"), null=True, blank=True)
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    # Only transitions move the status; the admin shows it read-only (ARCHITECTURE).
+    status = FSMField(
+        _("status"), choices=JobStatus.choices, default=JobStatus.PENDING, protected=True
+    )
+    held_from_status = models.CharField(
+        _("held at"),
+        max_length=20,
+        choices=JobStatus.choices,
+        blank=True,
+        editable=False,
+        help_text=_("Where Resume returns a job on hold to."),
+    )
+    assigned_workers = models.ManyToManyField(
+        "powdercoat.Worker", verbose_name=_("assigned workers"), blank=True, related_name="jobs"
+    )
+    special_instructions = models.TextField(_("special instructions"), blank=True)
+    estimated_hours = models.DecimalField(
+        _("estimated hours"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    # Price: the items total, less the discount, plus the rush surcharge (SPEC J2, J5).
+    discount_percent = models.DecimalField(
+        _("discount %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    rush_surcharge_percent = models.DecimalField(
+        _("rush surcharge %"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0"),
+        editable=False,
+        help_text=_("Taken from company settings when the job becomes Rush."),
+    )
+    subtotal = models.DecimalField(
+        _("items total"), max_digits=12, decimal_places=2, default=Decimal("0"), editable=False
+    )
+    discount_amount = models.DecimalField(
+        _("discount"), max_digits=12, decimal_places=2, default=Decimal("0"), editable=False
+    )
+    rush_surcharge_amount = models.DecimalField(
+        _("rush surcharge"), max_digits=12, decimal_places=2, default=Decimal("0"), editable=False
+    )
+    total_price = models.DecimalField(
+        _("price"), max_digits=12, decimal_places=2, default=Decimal("0"), editable=False
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[assigned_workers])
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ("-priority", "due_date", "number")
+        permissions = [
+            ("advance_job", _("Can advance, hold and resume jobs")),
+            ("cancel_job", _("Can cancel jobs")),
+            ("reopen_job", _("Can reopen cancelled jobs")),
+            ("set_job_status", _("Can move a job to any stage")),
+            ("view_prices", _("Can see prices and costs")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="job_discount_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=JobStatus.values), name="job_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=JobStatus.ON_HOLD) | ~models.Q(held_from_status=""),
+                name="job_on_hold_knows_where_from",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["priority", "due_date"]),
+            models.Index(fields=["due_date"]),
+            models.Index(fields=["-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(_("New job"))
+
+    # -- small facts -------------------------------------------------------------------------
+
+    @property
+    def status_family(self) -> str:
+        """The colour family of the status badge (SPEC J4)."""
+        return STATUS_FAMILY[JobStatus(self.status)]
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date in the shop's calendar and the work is not finished."""
+        return (
+            self.due_date is not None
+            and self.status not in CLOSED_STAGES
+            and self.due_date < timezone.localdate()
+        )
+
+    @property
+    def is_rush(self) -> bool:
+        """Rush jobs stand out in every list (SPEC J5)."""
+        return self.priority == Priority.RUSH
+
+    # -- transitions (SPEC J3) -------------------------------------------------------------
+    # They change this instance only; services.jobs saves, records the StatusChange and sends
+    # any notices. Targets are computed, so each returns where it goes.
+
+    @transition(
+        field=status,
+        source=ADVANCE_SOURCES,
+        target=RETURN_VALUE(*WORKFLOW[1:]),
+        permission="powdercoat.advance_job",
+    )
+    def advance(self, *, needed_prep_stages: Iterable[str], skip_unneeded_prep: bool) -> str:
+        """Move to the next stage, passing over prep stages nothing on the job needs."""
+        return next_stage(
+            self.status,
+            needed_prep_stages=needed_prep_stages,
+            skip_unneeded_prep=skip_unneeded_prep,
+        )
+
+    @transition(
+        field=status,
+        source=HOLD_SOURCES,
+        target=JobStatus.ON_HOLD,
+        permission="powdercoat.advance_job",
+    )
+    def hold(self) -> None:
+        """Pause the job, remembering the stage it was at."""
+        self.held_from_status = self.status
+
+    @transition(
+        field=status,
+        source=JobStatus.ON_HOLD,
+        target=RETURN_VALUE(*WORKFLOW),
+        permission="powdercoat.advance_job",
+    )
+    def resume(self) -> str:
+        """Go back to the stage the job was held at."""
+        target = self.held_from_status or JobStatus.PENDING
+        self.held_from_status = ""
+        return target
+
+    @transition(
+        field=status,
+        source=CANCEL_SOURCES,
+        target=JobStatus.CANCELLED,
+        permission="powdercoat.cancel_job",
+    )
+    def cancel(self) -> None:
+        """Close a job that will not be done."""
+        self.held_from_status = ""
+
+    @transition(
+        field=status,
+        source=JobStatus.CANCELLED,
+        target=JobStatus.PENDING,
+        permission="powdercoat.reopen_job",
+    )
+    def reopen(self) -> None:
+        """Bring a cancelled job back to Pending."""
+
+    @transition(
+        field=status,
+        source=SET_STATUS_SOURCES,
+        target=RETURN_VALUE(*WORKFLOW),
+        permission="powdercoat.set_job_status",
+    )
+    def set_status(self, target: str) -> str:
+        """Move to any workflow stage, forward or back (office correction)."""
+        self.held_from_status = ""
+        return target
+
+
+class StatusChange(models.Model):
+    """One step in a job's status timeline: from, to, who, when and why."""
+
+    job = models.ForeignKey(
+        Job, verbose_name=_("job"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=JobStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=JobStatus.choices)
+    transition = models.CharField(_("action"), max_length=20)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    customer_notified = models.BooleanField(_("customer emailed"), default=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status timeline")
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["job", "-created_at"]),
+            models.Index(fields=["to_status", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

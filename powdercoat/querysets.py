@@ -1,0 +1,102 @@
+"""Named, chainable read filters: `Job.objects.on_floor().overdue()` and friends."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from powdercoat.models.choices import (
+    ACTIVE_STAGES,
+    CLOSED_STAGES,
+    COATING_CATEGORIES,
+    ON_FLOOR_STAGES,
+    JobStatus,
+)
+
+
+class CustomerQuerySet(models.QuerySet):
+    def active(self):
+        """Customers the office still works with."""
+        return self.filter(is_active=True)
+
+
+class WorkerQuerySet(models.QuerySet):
+    def active(self):
+        """People currently working in the shop."""
+        return self.filter(is_active=True)
+
+
+class InventoryItemQuerySet(models.QuerySet):
+    def active(self):
+        """Items still stocked."""
+        return self.filter(is_active=True)
+
+    def coatings(self):
+        """Powders, primers and clears: what can be a coat on a part."""
+        return self.filter(category__in=COATING_CATEGORIES)
+
+    def low_stock(self):
+        """At or below the reorder point (SPEC I5)."""
+        return self.filter(quantity_on_hand__lte=F("reorder_point"))
+
+
+class InventoryActivityQuerySet(models.QuerySet):
+    def for_item(self, item):
+        """The ledger of one item, newest first."""
+        return self.filter(item=item).order_by("-created_at", "-id")
+
+
+class PrepServiceQuerySet(models.QuerySet):
+    def active(self):
+        """Services the shop still offers."""
+        return self.filter(is_active=True)
+
+
+class CatalogProductQuerySet(models.QuerySet):
+    def active(self):
+        """Products that can be picked on new items."""
+        return self.filter(is_active=True)
+
+
+class JobQuerySet(models.QuerySet):
+    def active(self):
+        """Work still to do: everything before Completed, and jobs on hold."""
+        return self.filter(status__in=ACTIVE_STAGES)
+
+    def on_floor(self):
+        """Approved through Quality Check, plus jobs on hold: what is in the shop now."""
+        return self.filter(status__in=ON_FLOOR_STAGES)
+
+    def open(self):
+        """Jobs whose work is not finished and not cancelled."""
+        return self.exclude(status__in=CLOSED_STAGES)
+
+    def overdue(self, today=None):
+        """Open jobs whose due date has passed in the shop's calendar."""
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__lt=today)
+
+    def due_on(self, day):
+        """Open jobs due on `day`."""
+        return self.open().filter(due_date=day)
+
+    def ready_for_pickup(self):
+        """Finished and waiting for the customer."""
+        return self.filter(status=JobStatus.READY_FOR_PICKUP)
+
+    def finished(self):
+        """Completed or already delivered."""
+        return self.filter(status__in=(JobStatus.COMPLETED, JobStatus.DELIVERED))
+
+    def for_worker(self, worker):
+        """Jobs a worker is assigned to."""
+        return self.filter(assigned_workers=worker)
+
+    def search(self, text: str):
+        """Match a job number, customer, description or PO number."""
+        return self.filter(
+            Q(number__icontains=text)
+            | Q(customer__company_name__icontains=text)
+            | Q(customer__contact_name__icontains=text)
+            | Q(description__icontains=text)
+            | Q(po_number__icontains=text)
+        )

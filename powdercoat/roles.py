@@ -1,0 +1,89 @@
+"""The four roles of SPEC 0 as Django groups, and the permissions each one holds."""
+
+from django.contrib.auth.management import create_permissions
+
+ADMINISTRATOR = "Administrator"
+OFFICE = "Office"
+SUPERVISOR = "Supervisor"
+SHOP_FLOOR = "Shop Floor"
+
+_CRUD = ("add", "change", "delete", "view")
+
+
+def _model_perms(model: str, actions=_CRUD) -> set[str]:
+    return {f"powdercoat.{action}_{model}" for action in actions}
+
+
+# Office: customers, jobs, inventory and catalogue; sees prices; no company settings.
+_OFFICE = (
+    _model_perms("customer")
+    | _model_perms("worker")
+    | _model_perms("inventoryitem")
+    | _model_perms("inventoryactivity", ("add", "view"))
+    | _model_perms("prepservice")
+    | _model_perms("catalogproduct")
+    | _model_perms("catalogproductcoat")
+    | _model_perms("job")
+    | _model_perms("lineitem")
+    | _model_perms("lineitemcoat")
+    | _model_perms("lineitemprep")
+    | _model_perms("statuschange", ("view",))
+    | {
+        "powdercoat.advance_job",
+        "powdercoat.cancel_job",
+        "powdercoat.set_job_status",
+        "powdercoat.view_prices",
+    }
+)
+
+# Shop Floor: sees jobs and stock, moves jobs along, logs material; no prices, no customers.
+_SHOP_FLOOR = (
+    _model_perms("job", ("view",))
+    | _model_perms("lineitem", ("view",))
+    | _model_perms("lineitemcoat", ("view",))
+    | _model_perms("lineitemprep", ("view",))
+    | _model_perms("statuschange", ("view",))
+    | _model_perms("inventoryitem", ("view",))
+    | _model_perms("inventoryactivity", ("add", "view"))
+    | _model_perms("prepservice", ("view",))
+    | _model_perms("worker", ("view",))
+    | {"powdercoat.advance_job"}
+)
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    ADMINISTRATOR: {"*"},
+    OFFICE: _OFFICE,
+    # Everything the office does on jobs and inventory, plus reopening cancelled jobs.
+    SUPERVISOR: _OFFICE | {"powdercoat.reopen_job"},
+    SHOP_FLOOR: _SHOP_FLOOR,
+}
+
+
+def sync_roles(apps, schema_editor=None) -> None:
+    """Create the role groups and give each exactly its permissions (safe to run again).
+
+    Called from migrations with the historical app registry; permissions of models that do not
+    exist yet at that point are skipped and picked up by the migration that adds the model.
+    """
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    by_name = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for role, wanted in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        if wanted == {"*"}:
+            ids = [
+                pk for name, pk in by_name.items() if name.split(".")[0] in {"powdercoat", "auth"}
+            ]
+        else:
+            ids = [by_name[name] for name in sorted(wanted) if name in by_name]
+        group.permissions.set(ids)

@@ -1,0 +1,1 @@
+"""Writes that touch several rows or have side effects, one module per aggregate."""

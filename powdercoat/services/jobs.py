@@ -1,0 +1,217 @@
+"""Creating jobs, saving their details and prices, and every status move (SPEC J1-J3, J5).
+
+Each status function checks the move is allowed from where the job is and for this user, calls
+the model's transition, saves, and writes the StatusChange row, all in one transaction. A job
+changed by someone else since it was loaded is refused (ConcurrentTransitionMixin), so two people
+pressing Advance at the same moment move it one stage, not two.
+"""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from powdercoat import pricing
+from powdercoat.models import CompanySettings, Job, LineItem, StatusChange
+from powdercoat.models.choices import WORKFLOW, JobStatus, Priority
+from powdercoat.selectors import job_needed_prep_stages
+from powdercoat.services.numbering import number_next
+
+JOB_NUMBER_PREFIX = "JOB"
+
+# What each move is called in messages: "cannot be <verb>".
+_VERBS = {
+    "advance": "advanced",
+    "hold": "put on hold",
+    "resume": "resumed",
+    "cancel": "cancelled",
+    "reopen": "reopened",
+    "set_status": "moved",
+}
+
+
+# -- details and price -----------------------------------------------------------------------
+
+
+def _apply_rush_rate(job: Job, *, previous_priority: int | None) -> None:
+    """Take the shop's current rush surcharge when a job becomes Rush; drop it when it stops."""
+    if job.priority != Priority.RUSH:
+        job.rush_surcharge_percent = Decimal("0")
+    elif previous_priority != Priority.RUSH:
+        job.rush_surcharge_percent = CompanySettings.load().rush_surcharge_percent
+
+
+def _apply_totals(job: Job) -> None:
+    rows = LineItem.objects.filter(job=job).values_list("quantity", "unit_price") if job.pk else []
+    items_total = sum(
+        (pricing.line_total(quantity, unit_price) for quantity, unit_price in rows), Decimal("0")
+    )
+    totals = pricing.job_totals(
+        items_total=items_total,
+        discount_percent=job.discount_percent,
+        rush_surcharge_percent=job.rush_surcharge_percent,
+    )
+    job.subtotal = totals.subtotal
+    job.discount_amount = totals.discount
+    job.rush_surcharge_amount = totals.rush_surcharge
+    job.total_price = totals.total
+
+
+@transaction.atomic
+def job_create(*, job: Job, user: AbstractBaseUser | None) -> Job:
+    """Number and save a new job (it starts at Pending).
+
+    An empty discount takes the customer's pricing-tier discount.
+    """
+    if job.pk:
+        raise ValueError("job_create() takes a job that has not been saved yet.")
+    if job.discount_percent is None:
+        job.discount_percent = job.customer.discount_percent
+    job.number = number_next(prefix=JOB_NUMBER_PREFIX)
+    job.created_by = job.updated_by = user
+    _apply_rush_rate(job, previous_priority=None)
+    _apply_totals(job)
+    job._history_user = user
+    job.save()
+    return job
+
+
+@transaction.atomic
+def job_update(*, job: Job, user: AbstractBaseUser | None) -> Job:
+    """Save edits to a job's details; its status is left exactly as it is in the database.
+
+    The row is locked and the status reloaded first, so an edit form opened before someone
+    advanced the job neither fails nor puts the old status back.
+    """
+    current = Job.objects.select_for_update().only("priority").get(pk=job.pk)
+    job.refresh_from_db(fields=["status", "held_from_status"])
+    if job.discount_percent is None:
+        job.discount_percent = job.customer.discount_percent
+    _apply_rush_rate(job, previous_priority=current.priority)
+    _apply_totals(job)
+    job.updated_by = user
+    job._history_user = user
+    job.save()
+    return job
+
+
+@transaction.atomic
+def job_refresh_price(*, job: Job) -> Job:
+    """Recompute the job's price lines from its items (after items were added or changed)."""
+    _apply_totals(job)
+    Job.objects.filter(pk=job.pk).update(
+        subtotal=job.subtotal,
+        discount_amount=job.discount_amount,
+        rush_surcharge_amount=job.rush_surcharge_amount,
+        total_price=job.total_price,
+    )
+    return job
+
+
+# -- status moves ----------------------------------------------------------------------------
+
+
+def _check_move(job: Job, transition, user: AbstractBaseUser | None) -> None:
+    """Refuse, in words, a move the job's state or the user's role does not allow."""
+    name = transition.__name__
+    status_label = JobStatus(job.status).label
+    if not can_proceed(transition):
+        raise ValidationError(
+            f"{job.number} is {status_label}; it cannot be {_VERBS[name]} from there."
+        )
+    if user is not None and not has_transition_perm(transition, user):
+        raise PermissionDenied(f"Your role does not allow a job to be {_VERBS[name]}.")
+
+
+def _save_move(
+    job: Job, *, from_status: str, transition: str, user: AbstractBaseUser | None, note: str
+) -> StatusChange:
+    job.updated_by = user
+    job._history_user = user
+    try:
+        job.save(update_fields=["status", "held_from_status", "updated_by", "updated_at"])
+    except ConcurrentTransition:
+        now = Job.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+        raise ValidationError(
+            f"{job.number} was moved to {JobStatus(now).label} by someone else a moment ago. "
+            "Nothing was changed; look at it again before you move it."
+        ) from None
+    return StatusChange.objects.create(
+        job=job,
+        from_status=from_status,
+        to_status=job.status,
+        transition=transition,
+        user=user,
+        note=note.strip(),
+    )
+
+
+@transaction.atomic
+def job_advance(*, job: Job, user: AbstractBaseUser | None, note: str = "") -> StatusChange:
+    """Move the job to its next stage, skipping prep stages none of its items needs."""
+    _check_move(job, job.advance, user)
+    from_status = job.status
+    job.advance(
+        needed_prep_stages=job_needed_prep_stages(job),
+        skip_unneeded_prep=CompanySettings.load().skip_unneeded_prep_stages,
+    )
+    return _save_move(job, from_status=from_status, transition="advance", user=user, note=note)
+
+
+@transaction.atomic
+def job_hold(*, job: Job, user: AbstractBaseUser | None, reason: str) -> StatusChange:
+    """Put the job on hold; the reason is required and kept in the timeline."""
+    if not reason.strip():
+        raise ValidationError("Say why the job is going on hold.")
+    _check_move(job, job.hold, user)
+    from_status = job.status
+    job.hold()
+    return _save_move(job, from_status=from_status, transition="hold", user=user, note=reason)
+
+
+@transaction.atomic
+def job_resume(*, job: Job, user: AbstractBaseUser | None, note: str = "") -> StatusChange:
+    """Take the job off hold, back to the stage it was held at."""
+    _check_move(job, job.resume, user)
+    from_status = job.status
+    job.resume()
+    return _save_move(job, from_status=from_status, transition="resume", user=user, note=note)
+
+
+@transaction.atomic
+def job_cancel(*, job: Job, user: AbstractBaseUser | None, reason: str) -> StatusChange:
+    """Cancel the job; the reason is required and kept in the timeline."""
+    if not reason.strip():
+        raise ValidationError("Say why the job is being cancelled.")
+    _check_move(job, job.cancel, user)
+    from_status = job.status
+    job.cancel()
+    return _save_move(job, from_status=from_status, transition="cancel", user=user, note=reason)
+
+
+@transaction.atomic
+def job_reopen(*, job: Job, user: AbstractBaseUser | None, note: str = "") -> StatusChange:
+    """Bring a cancelled job back to Pending (Supervisor and Administrator only)."""
+    _check_move(job, job.reopen, user)
+    from_status = job.status
+    job.reopen()
+    return _save_move(job, from_status=from_status, transition="reopen", user=user, note=note)
+
+
+@transaction.atomic
+def job_set_status(
+    *, job: Job, user: AbstractBaseUser | None, status: str, note: str = ""
+) -> StatusChange:
+    """Move the job to any workflow stage, forward or back (office correction)."""
+    if status not in WORKFLOW:
+        raise ValidationError(
+            "Pick a stage of the workflow; use Hold or Cancel for On Hold and Cancelled."
+        )
+    if status == job.status:
+        raise ValidationError(f"{job.number} is already {JobStatus(status).label}.")
+    _check_move(job, job.set_status, user)
+    from_status = job.status
+    job.set_status(status)
+    return _save_move(job, from_status=from_status, transition="set_status", user=user, note=note)

@@ -1,0 +1,19 @@
+"""Template tags for the shop's badges, usable on admin and shop-floor pages alike."""
+
+from django import template
+
+from powdercoat import badges
+
+register = template.Library()
+
+
+@register.simple_tag
+def status_badge(status: str):
+    """Render a job status badge."""
+    return badges.status_badge(status)
+
+
+@register.simple_tag
+def priority_badge(priority: int):
+    """Render a priority badge."""
+    return badges.priority_badge(priority)
