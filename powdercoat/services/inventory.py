@@ -50,7 +50,7 @@ def inventory_activity_record(
     The item row is locked first, so two people logging at the same moment queue and both
     changes count. Stock may end below zero (the shop already used the powder); the returned
     row's `balance_after` tells the caller to warn about it. A receipt with a unit cost makes
-    that the item's current cost.
+    that the item's current cost; every row records the cost in force when it was written.
     """
     change = signed_change(kind, quantity)
     locked = InventoryItem.objects.select_for_update().get(pk=item.pk)
@@ -70,7 +70,7 @@ def inventory_activity_record(
         kind=kind,
         quantity=change,
         balance_after=locked.quantity_on_hand,
-        unit_cost=locked.unit_cost if unit_cost is None else unit_cost,
+        unit_cost=locked.unit_cost,
         job=job,
         user=user,
         note=note.strip(),

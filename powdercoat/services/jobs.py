@@ -131,7 +131,9 @@ def _save_move(
     job.updated_by = user
     job._history_user = user
     try:
-        job.save(update_fields=["status", "held_from_status", "updated_by", "updated_at"])
+        # A savepoint of its own, so the transaction is still usable to explain a refusal.
+        with transaction.atomic():
+            job.save(update_fields=["status", "held_from_status", "updated_by", "updated_at"])
     except ConcurrentTransition:
         now = Job.objects.filter(pk=job.pk).values_list("status", flat=True).first()
         raise ValidationError(

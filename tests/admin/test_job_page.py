@@ -1,0 +1,298 @@
+"""The job page (SPEC J3, J8): items with coats and prep, the timeline, and the status buttons."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from powdercoat.models import Job, LineItem, StatusChange
+from powdercoat.models.choices import ItemKind, JobStatus, Priority
+from powdercoat.services.jobs import job_advance, job_hold, job_set_status
+from tests.factories import (
+    CustomerFactory,
+    JobFactory,
+    LineItemCoatFactory,
+    LineItemFactory,
+    LineItemPrepFactory,
+    PowderFactory,
+    PrepServiceFactory,
+)
+from tests.helpers import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _change_url(job):
+    return reverse("admin:powdercoat_job_change", args=[job.pk])
+
+
+def _action_url(job, path):
+    return f"{_change_url(job).removesuffix('change/')}{path}/"
+
+
+def _job_at(status, **fields):
+    job = JobFactory(**fields)
+    if status == JobStatus.ON_HOLD:
+        job_set_status(job=job, user=None, status=JobStatus.COATING)
+        job_hold(job=job, user=None, reason="Waiting on powder")
+    elif status != JobStatus.PENDING:
+        job_set_status(job=job, user=None, status=status)
+    return Job.objects.get(pk=job.pk)
+
+
+def _buttons(client, job) -> list[str]:
+    """Titles of the status buttons the job page offers."""
+    actions = client.get(_change_url(job)).context["actions_detail"]
+    return [str(action["title"]) for action in actions]
+
+
+def test_job_page_shows_items_coats_prep_and_timeline(company, office_client, floor_user):
+    """Office staff see the item, its powder and prep sub-line, the price and the timeline."""
+    job = _job_at(JobStatus.COATING, customer=CustomerFactory(company_name="Ridge Cycles"))
+    item = LineItemFactory(job=job, description="Swingarm", quantity=2, unit_price=Decimal("120"))
+    LineItemCoatFactory(item=item, powder=PowderFactory(name="Candy Apple Red"))
+    LineItemPrepFactory(item=item, prep_service=PrepServiceFactory(name="Media blasting"))
+    job_advance(job=Job.objects.get(pk=job.pk), user=floor_user, note="Into the booth")
+    html = office_client.get(_change_url(job)).content.decode()
+    for text in (job.number, "Swingarm", "Candy Apple Red", "Media blasting", "$240.00"):
+        assert text in html, text
+    assert "Into the booth" in html
+    assert 'pc-status--coating" data-status="coating">Coating<' in html
+    assert 'pc-status--coating" data-status="curing">Curing<' in html
+    assert ">floor<" in html or "floor" in html
+
+
+@pytest.mark.parametrize(
+    ("status", "user_fixture", "expected"),
+    [
+        (
+            JobStatus.COATING,
+            "office_user",
+            ["Advance to Curing", "Hold", "Cancel job", "Set status"],
+        ),
+        (JobStatus.COATING, "floor_user", ["Advance to Curing", "Hold"]),
+        (JobStatus.ON_HOLD, "office_user", ["Resume", "Cancel job", "Set status"]),
+        (JobStatus.DELIVERED, "office_user", ["Set status"]),
+        (JobStatus.CANCELLED, "office_user", []),
+        (JobStatus.CANCELLED, "supervisor_user", ["Reopen"]),
+    ],
+)
+def test_only_allowed_moves_are_offered(company, client, request, status, user_fixture, expected):
+    """Buttons follow the job's status and the user's role."""
+    if status == JobStatus.CANCELLED:
+        job = _job_at(JobStatus.APPROVED)
+        from powdercoat.services.jobs import job_cancel
+
+        job_cancel(job=job, user=None, reason="Duplicate order")
+    else:
+        job = _job_at(status)
+    client.force_login(request.getfixturevalue(user_fixture))
+    assert _buttons(client, job) == expected
+
+
+def test_advance_button_names_the_stage_after_skipping(company, office_client):
+    """In Preparation with nothing to blast, mask or clean: the button says In Oven."""
+    job = _job_at(JobStatus.IN_PREPARATION)
+    assert _buttons(office_client, job)[0] == "Advance to In Oven"
+
+
+def test_advance_dialog_shows_the_move_then_advances(company, office_client, office_user):
+    """The dialog shows Coating → Curing; submitting moves the job and records the note."""
+    job = _job_at(JobStatus.COATING)
+    dialog = office_client.get(_action_url(job, "advance"), HTTP_HX_REQUEST="true")
+    html = dialog.content.decode()
+    move = re.search(r'data-testid="status-move">(.*?)</div>', html, re.S).group(1)
+    assert "Coating" in move and "Curing" in move
+    data = form_data(html)
+    data["note"] = "Second coat done"
+    response = office_client.post(_action_url(job, "advance"), data, HTTP_HX_REQUEST="true")
+    assert response.headers["HX-Redirect"] == _change_url(job)
+    job.refresh_from_db()
+    assert job.status == JobStatus.CURING
+    change = job.status_changes.first()
+    assert (change.user, change.note) == (office_user, "Second coat done")
+    page = office_client.get(_change_url(job)).content.decode()
+    assert f"{job.number}: Coating → Curing." in page
+
+
+def test_hold_without_a_reason_is_refused_in_the_dialog(company, floor_client):
+    """An empty reason re-shows the dialog with an error; the job does not move."""
+    job = _job_at(JobStatus.CURING)
+    data = form_data(floor_client.get(_action_url(job, "hold")).content.decode())
+    data["note"] = ""
+    response = floor_client.post(_action_url(job, "hold"), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert Job.objects.get(pk=job.pk).status == JobStatus.CURING
+
+
+def test_hold_then_resume_from_the_job_page(company, floor_client):
+    """Hold with a reason, then Resume: back at Curing, both in the timeline."""
+    job = _job_at(JobStatus.CURING)
+    data = form_data(floor_client.get(_action_url(job, "hold")).content.decode())
+    data["note"] = "Oven 2 down"
+    floor_client.post(_action_url(job, "hold"), data)
+    assert Job.objects.get(pk=job.pk).status == JobStatus.ON_HOLD
+    data = form_data(floor_client.get(_action_url(job, "resume")).content.decode())
+    response = floor_client.post(_action_url(job, "resume"), data)
+    assert response.status_code == 302
+    assert Job.objects.get(pk=job.pk).status == JobStatus.CURING
+    assert list(job.status_changes.values_list("transition", flat=True)[:2]) == ["resume", "hold"]
+
+
+def test_dialog_opened_before_someone_else_moved_the_job_is_refused(company, office_client):
+    """The dialog remembers the status it showed; a later move by another person wins."""
+    job = _job_at(JobStatus.COATING)
+    data = form_data(office_client.get(_action_url(job, "advance")).content.decode())
+    job_advance(job=job, user=None)  # someone else, meanwhile
+    response = office_client.post(_action_url(job, "advance"), data, HTTP_HX_REQUEST="true")
+    assert "moved to Curing since this window opened" in response.content.decode()
+    assert Job.objects.get(pk=job.pk).status == JobStatus.CURING
+    assert StatusChange.objects.filter(job=job, transition="advance").count() == 1
+
+
+def test_set_status_moves_a_job_back(company, office_client):
+    """Office staff move a job from Quality Check back to Coating."""
+    job = _job_at(JobStatus.QUALITY_CHECK)
+    data = form_data(office_client.get(_action_url(job, "set-status")).content.decode())
+    assert "quality_check" not in re.findall(
+        r'<option value="(\w+)"', office_client.get(_action_url(job, "set-status")).content.decode()
+    )
+    data.update(status=JobStatus.COATING, note="Thin film on the back")
+    office_client.post(_action_url(job, "set-status"), data)
+    job.refresh_from_db()
+    assert job.status == JobStatus.COATING
+    assert job.status_changes.first().note == "Thin film on the back"
+
+
+def test_shop_floor_cannot_cancel_even_by_typing_the_address(company, floor_client):
+    """The server refuses what the role may not do, whatever the page shows."""
+    job = _job_at(JobStatus.COATING)
+    assert floor_client.get(_action_url(job, "cancel")).status_code == 403
+    response = floor_client.post(
+        _action_url(job, "cancel"),
+        {"seen_status": "coating", "note": "x", "_form_submitted": "True"},
+    )
+    assert response.status_code == 403
+    assert Job.objects.get(pk=job.pk).status == JobStatus.COATING
+
+
+def test_illegal_move_posted_directly_is_refused_with_a_message(company, office_client):
+    """Posting Resume for a job that is not on hold gives a message, not a server error."""
+    job = _job_at(JobStatus.COATING)
+    response = office_client.post(
+        _action_url(job, "resume"),
+        {"seen_status": "coating", "note": "", "_form_submitted": "True"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "is Coating; it cannot be resumed from there." in response.content.decode()
+    assert Job.objects.get(pk=job.pk).status == JobStatus.COATING
+
+
+def _new_item(description, kind, *, powder=None, **fields):
+    """Form fields for one new item (and its coat), as the inline's "add" button produces them."""
+    data = {
+        "items-TOTAL_FORMS": "1",
+        "items-0-position": "1",
+        "items-0-kind": kind,
+        "items-0-description": description,
+        "items-0-coats-TOTAL_FORMS": "1" if powder else "0",
+        "items-0-coats-INITIAL_FORMS": "0",
+        "items-0-prep_lines-TOTAL_FORMS": "0",
+        "items-0-prep_lines-INITIAL_FORMS": "0",
+        **{f"items-0-{name}": value for name, value in fields.items()},
+    }
+    if powder:
+        data.update(
+            {
+                "items-0-coats-0-position": "1",
+                "items-0-coats-0-layer": "base",
+                "items-0-coats-0-powder": str(powder.pk),
+            }
+        )
+    return data
+
+
+def _post_change_form(client, job, **changes):
+    data = form_data(client.get(_change_url(job)).content.decode(), form_id="job_form")
+    data.update(changes)
+    return client.post(_change_url(job), data)
+
+
+def test_editing_details_keeps_the_status(company, office_client):
+    """Saving the edit form changes the fields and leaves the status where it is."""
+    job = _job_at(JobStatus.COATING)
+    response = _post_change_form(
+        office_client, job, po_number="PO-1009", priority=str(Priority.HIGH.value)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job.refresh_from_db()
+    assert (job.po_number, job.priority, job.status) == (
+        "PO-1009",
+        Priority.HIGH,
+        JobStatus.COATING,
+    )
+
+
+def test_adding_an_item_with_a_coat_updates_the_price(company, office_client):
+    """A new item with its coat is saved from the job page and the price follows."""
+    job = _job_at(JobStatus.APPROVED)
+    powder = PowderFactory()
+    response = _post_change_form(
+        office_client,
+        job,
+        **_new_item(
+            "Gate panel",
+            ItemKind.CALCULATED,
+            powder=powder,
+            quantity="2",
+            surface_area_sqft="24",
+            unit_price="150.00",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item = LineItem.objects.get(job=job)
+    assert item.coats.get().powder == powder
+    job.refresh_from_db()
+    assert job.total_price == Decimal("300.00")
+
+
+def test_an_item_without_a_coat_is_refused_unless_labor_only(company, office_client):
+    """Powder-coated items need a coat; Labor Only items may have none (SPEC L2)."""
+    job = _job_at(JobStatus.APPROVED)
+    fields = {"quantity": "10", "surface_area_sqft": "1", "unit_price": "5.00"}
+    response = _post_change_form(
+        office_client, job, **_new_item("Brackets", ItemKind.FLAT_RATE, **fields)
+    )
+    assert response.status_code == 200
+    assert "“Brackets” needs at least one coat" in response.content.decode()
+    assert not LineItem.objects.filter(job=job).exists()
+    response = _post_change_form(
+        office_client, job, **_new_item("Brackets", ItemKind.LABOR_ONLY, **fields)
+    )
+    assert response.status_code == 302
+    assert LineItem.objects.filter(job=job, kind=ItemKind.LABOR_ONLY).exists()
+
+
+def test_new_job_from_the_admin_gets_a_number_and_pending(company, office_client):
+    """The add form creates a numbered Pending job with the customer's discount."""
+    customer = CustomerFactory(discount_percent=Decimal("5"))
+    add_url = reverse("admin:powdercoat_job_add")
+    data = form_data(office_client.get(add_url).content.decode(), form_id="job_form")
+    data.update(customer=str(customer.pk), description="Trailer frame", priority="2")
+    response = office_client.post(add_url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    job = Job.objects.get(description="Trailer frame")
+    assert re.fullmatch(r"JOB-\d{4}-0001", job.number)
+    assert (job.status, job.discount_percent) == (JobStatus.PENDING, Decimal("5"))
+
+
+def test_history_page_lists_who_changed_the_job(company, office_client, floor_user):
+    """The simple-history page shows the job's changes with their users."""
+    job = _job_at(JobStatus.COATING)
+    job_advance(job=job, user=floor_user)
+    history = office_client.get(reverse("admin:powdercoat_job_history", args=[job.pk]))
+    assert history.status_code == 200
+    assert "floor" in history.content.decode()

@@ -1,0 +1,143 @@
+"""factory-boy factories: small valid objects, created through the services where one exists."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from powdercoat.models import (
+    CatalogProduct,
+    Customer,
+    InventoryItem,
+    Job,
+    LineItem,
+    LineItemCoat,
+    LineItemPrep,
+    PrepService,
+    Worker,
+)
+from powdercoat.models.choices import CustomerType, InventoryCategory, ItemKind, PrepPricing
+from powdercoat.services.inventory import inventory_item_create
+from powdercoat.services.jobs import job_create, job_refresh_price
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("pw-for-tests")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    customer_type = CustomerType.COMMERCIAL
+    company_name = factory.Sequence(lambda n: f"Fabricator {n} LLC")
+    contact_name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"orders{n}@fabricator.example")
+
+
+class WorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Worker
+
+    name = factory.Sequence(lambda n: f"Worker {n}")
+
+
+class PowderFactory(factory.django.DjangoModelFactory):
+    """A powder; `opening_stock` is booked through the ledger like a real new item."""
+
+    class Meta:
+        model = InventoryItem
+
+    name = factory.Sequence(lambda n: f"Powder {n}")
+    sku = factory.Sequence(lambda n: f"PWD-{n:04d}")
+    category = InventoryCategory.POWDER
+    unit = "lb"
+    unit_cost = Decimal("12.50")
+    reorder_point = Decimal("5")
+    manufacturer = "Tiger Drylac"
+    color_code = factory.Sequence(lambda n: f"RAL {9000 + n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, opening_stock=Decimal("50"), user=None, **kwargs):
+        return inventory_item_create(
+            item=model_class(*args, **kwargs), user=user, opening_quantity=opening_stock
+        )
+
+
+class PrepServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrepService
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Prep {n}")
+    pricing_method = PrepPricing.PER_SQFT
+    rate = Decimal("1.25")
+
+
+class CatalogProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CatalogProduct
+
+    name = factory.Sequence(lambda n: f"Product {n}")
+    surface_area_sqft = Decimal("6.5")
+    unit_price = Decimal("85.00")
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A job created through `job_create`, so it is numbered like a real one."""
+
+    class Meta:
+        model = Job
+
+    customer = factory.SubFactory(CustomerFactory)
+    description = factory.Sequence(lambda n: f"Set of parts {n}")
+    discount_percent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, user=None, **kwargs):
+        workers = kwargs.pop("assigned_workers", ())
+        job = job_create(job=model_class(*args, **kwargs), user=user)
+        job.assigned_workers.set(workers)
+        return job
+
+
+class LineItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LineItem
+        skip_postgeneration_save = True
+
+    job = factory.SubFactory(JobFactory)
+    kind = ItemKind.CALCULATED
+    description = factory.Sequence(lambda n: f"Bracket {n}")
+    quantity = 4
+    surface_area_sqft = Decimal("2.5")
+    unit_price = Decimal("20.00")
+
+    @factory.post_generation
+    def refresh_job_price(item, create, extracted, **kwargs):
+        """Keep the job's stored price in step with its items."""
+        if create:
+            job_refresh_price(job=item.job)
+
+
+class LineItemCoatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LineItemCoat
+
+    item = factory.SubFactory(LineItemFactory)
+    powder = factory.SubFactory(PowderFactory)
+    position = 1
+
+
+class LineItemPrepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LineItemPrep
+
+    item = factory.SubFactory(LineItemFactory)
+    prep_service = factory.SubFactory(PrepServiceFactory)
