@@ -1,6 +1,8 @@
 """Forms of the job page's status dialogs (advance, hold, resume, cancel, reopen, set status)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import BaseDialogForm
@@ -9,6 +11,15 @@ from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 from powdercoat.models import Job
 from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.selectors import job_next_stage
+
+
+def get_job_or_404(object_id, queryset=None) -> Job:
+    """The job an admin address names; a missing or malformed id is a 404, never a crash."""
+    queryset = queryset if queryset is not None else Job.objects.all()
+    try:
+        return get_object_or_404(queryset, pk=object_id)
+    except (ValueError, ValidationError) as error:
+        raise Http404("No such job.") from error
 
 
 class StatusDialogForm(BaseDialogForm):
@@ -32,7 +43,7 @@ class StatusDialogForm(BaseDialogForm):
 
     def __init__(self, request, object_id=None, *args, **kwargs):
         super().__init__(request, object_id, *args, **kwargs)
-        self.job = get_object_or_404(Job.objects.select_related("customer"), pk=object_id)
+        self.job = get_job_or_404(object_id, Job.objects.select_related("customer"))
         self.fields["seen_status"].initial = self.job.status
         self.fields["note"].label = self.note_label
         self.fields["note"].required = self.note_required

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
@@ -383,7 +383,7 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
         """The job behind a detail action, loaded once per request."""
         cache = request.__dict__.setdefault("_pc_jobs", {})
         if object_id not in cache:
-            cache[object_id] = get_object_or_404(Job, pk=object_id)
+            cache[object_id] = dialogs.get_job_or_404(object_id)
         return cache[object_id]
 
     def get_actions_detail(self, request, object_id):

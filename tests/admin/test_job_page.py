@@ -296,3 +296,12 @@ def test_history_page_lists_who_changed_the_job(company, office_client, floor_us
     history = office_client.get(reverse("admin:powdercoat_job_history", args=[job.pk]))
     assert history.status_code == 200
     assert "floor" in history.content.decode()
+
+
+@pytest.mark.parametrize("object_id", ["abc", "999999", "1%20OR%201=1"])
+def test_unknown_or_malformed_job_address_is_not_found(company, office_client, object_id):
+    """A status button address for a job that does not exist is a 404, not a server error."""
+    response = office_client.get(f"/admin/powdercoat/job/{object_id}/advance/")
+    assert response.status_code == 404
+    response = office_client.post(f"/admin/powdercoat/job/{object_id}/hold/", {"note": "x"})
+    assert response.status_code == 404
