@@ -175,6 +175,10 @@ class Job(ConcurrentTransitionMixin, TimeStampedModel):
     def __str__(self) -> str:
         return self.number or str(_("New job"))
 
+    def clean_fields(self, exclude=None) -> None:
+        """Validate the editable fields; the status is guarded by its transitions instead."""
+        super().clean_fields(exclude={*(exclude or ()), "status"})
+
     # -- small facts -------------------------------------------------------------------------
 
     @property

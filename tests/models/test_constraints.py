@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from powdercoat.models import CompanySettings, Customer, Job
@@ -56,3 +57,12 @@ def test_company_settings_is_a_single_row(company):
     CompanySettings(name="Another").save()
     assert CompanySettings.objects.count() == 1
     assert CompanySettings.load().name == "Another"
+
+
+def test_a_saved_job_validates_without_touching_its_status(company):
+    """full_clean() works on a job at any stage (the protected status is left to transitions)."""
+    job = JobFactory()
+    job.full_clean()
+    job.description = ""
+    with pytest.raises(ValidationError, match="description"):
+        job.full_clean()

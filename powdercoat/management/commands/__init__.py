@@ -1,0 +1,1 @@
+"""The shop's own manage.py commands, such as seed_demo."""
