@@ -1,10 +1,11 @@
-"""Status, priority and due-date badges: one look on every page (SPEC J4, J5).
+"""Status, priority and due-date badges, dates and money: one look on every page (SPEC J4, J5).
 
 Badges always carry their text, so colour is never the only signal. The colours are in
 static/powdercoat/badges.css, keyed by the family and tone names from models/choices.py.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.utils import formats
 from django.utils.html import format_html
@@ -35,11 +36,21 @@ def priority_badge(priority: int) -> SafeString:
     )
 
 
+def money_label(amount: Decimal, *, places: int = 2) -> str:
+    """An amount of money as the shop writes it: $1,250.50."""
+    return f"${formats.number_format(amount, places, force_grouping=True)}"
+
+
+def date_label(day: date | None) -> str:
+    """A date as every page writes it (DATE_FORMAT: "Nov 26, 2026"), or a dash."""
+    return formats.date_format(day) if day else "—"
+
+
 def due_date_label(due: date | None, *, overdue: bool) -> SafeString | str:
     """A due date, marked in words and colour when it has passed with work still open."""
     if due is None:
         return "—"
-    text = formats.date_format(due, "M j, Y")
+    text = date_label(due)
     if overdue:
         return format_html('<span class="pc-overdue" title="Overdue">⚠ {} · overdue</span>', text)
     return text

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
@@ -13,6 +14,14 @@ from tests.factories import UserFactory
 
 # Playwright drives Chromium from a thread pytest-django considers async.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    """Tests talk plain http, to the test client and to the live server alike.
+
+    Set here rather than in a fixture because the live server builds its middleware once.
+    """
+    settings.SECURE_SSL_REDIRECT = False
 
 
 def pytest_collection_modifyitems(config, items):
@@ -86,7 +95,6 @@ def floor_client(floor_user):
 
 
 @pytest.fixture(autouse=True)
-def _test_friendly_settings(settings):
-    """Cheap password hashing (the real hasher is slow on purpose) and plain-http test requests."""
+def _fast_password_hashing(settings):
+    """Hash test passwords cheaply; the real hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.SECURE_SSL_REDIRECT = False

@@ -17,6 +17,7 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import display
 from unfold.widgets import UnfoldAdminDecimalFieldWidget
 
+from powdercoat import badges
 from powdercoat.admin.filters import LowStockFilter
 from powdercoat.admin.mixins import HidesPricesMixin
 from powdercoat.models import CompanySettings, InventoryActivity, InventoryItem
@@ -100,7 +101,7 @@ class InventoryItemAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
         "display_reorder_point",
         "display_stock_flag",
         "vendor",
-        "unit_cost",
+        "display_unit_cost",
         "is_active",
     )
     list_display_links = ("display_name",)
@@ -114,7 +115,7 @@ class InventoryItemAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
     )
     list_filter_submit = True
     ordering = ("category", "name")
-    price_fields = ("unit_cost",)
+    price_fields = ("unit_cost", "display_unit_cost")
 
     readonly_fields = ("display_on_hand", "coverage_summary")
     fieldsets = (
@@ -198,6 +199,12 @@ class InventoryItemAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
         if item.pk is None:
             return "—"
         return f"{_quantity(item.quantity_on_hand)} {item.unit}"
+
+    @display(description=_("unit cost"), ordering="unit_cost")
+    def display_unit_cost(self, item):
+        """Cost per unit in money, to the cent (or tenth of a cent for cheap supplies)."""
+        places = 2 if item.unit_cost == item.unit_cost.quantize(Decimal("0.01")) else 3
+        return f"{badges.money_label(item.unit_cost, places=places)}/{item.unit}"
 
     @display(description=_("reorder at"), ordering="reorder_point")
     def display_reorder_point(self, item):

@@ -9,7 +9,6 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
@@ -40,10 +39,6 @@ STATUS_ORDER = Case(
     default=Value(len(WORKFLOW) + 1),
     output_field=IntegerField(),
 )
-
-
-def _money(amount) -> str:
-    return f"${formats.number_format(amount, 2, force_grouping=True)}"
 
 
 # -- line items ------------------------------------------------------------------------------
@@ -122,6 +117,7 @@ class StatusTimelineInline(TabularInline):
     extra = 0
     max_num = 0
     tab = True
+    show_title = False  # the Change column already says from → to
     verbose_name_plural = _("status timeline")
 
     def has_add_permission(self, request, obj=None):
@@ -176,7 +172,7 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
         "description",
         "display_status",
         "display_priority",
-        "scheduled_date",
+        "display_scheduled",
         "display_due",
         "display_workers",
         "display_price",
@@ -270,6 +266,43 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
             )
         )
 
+    # Shop Floor may not open customer records (SPEC 0): they see the name only, unlinked.
+    def _sees_customers(self, request) -> bool:
+        return request.user.has_perm("powdercoat.view_customer")
+
+    def get_list_filter(self, request):
+        """No customer filter for roles that may not look customers up."""
+        filters = super().get_list_filter(request)
+        if self._sees_customers(request):
+            return filters
+        return tuple(f for f in filters if not (isinstance(f, tuple) and f[0] == "customer"))
+
+    def get_fieldsets(self, request, obj=None):
+        """Roles without customer access see the customer's name instead of a link."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._sees_customers(request) or obj is None:
+            return fieldsets
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": [
+                        "display_customer" if name == "customer" else name
+                        for name in options["fields"]
+                    ],
+                },
+            )
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The plain customer name is a read-only field where it replaces the link."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self._sees_customers(request):
+            fields.append("display_customer")
+        return fields
+
     def save_model(self, request, obj, form, change):
         """Create through numbering; edits never touch the status."""
         if change:
@@ -287,7 +320,12 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
     @display(description=_("job"), ordering="number")
     def display_number(self, job):
         """The job number, the link to the job page."""
-        return job.number
+        return format_html('<span class="pc-job-number">{}</span>', job.number)
+
+    @display(description=_("scheduled"), ordering="scheduled_date")
+    def display_scheduled(self, job):
+        """Scheduled date, written like every other date in the lists."""
+        return badges.date_label(job.scheduled_date)
 
     @display(description=_("customer"), ordering="customer__company_name")
     def display_customer(self, job):
@@ -317,7 +355,7 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
     @display(description=_("price"), ordering="total_price")
     def display_price(self, job):
         """The job's total price."""
-        return _money(job.total_price)
+        return badges.money_label(job.total_price)
 
     # -- job page fields ----------------------------------------------------------------------
 
@@ -339,22 +377,22 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
         """Items total, discount, rush surcharge and total, one line each."""
         if job.pk is None:
             return _("Worked out from the items when the job is saved.")
-        rows = [(_("Items total"), _money(job.subtotal))]
+        rows = [(_("Items total"), badges.money_label(job.subtotal))]
         if job.discount_amount:
             rows.append(
                 (
                     _("Discount %(p)s%%") % {"p": job.discount_percent.normalize()},
-                    f"−{_money(job.discount_amount)}",
+                    f"−{badges.money_label(job.discount_amount)}",
                 )
             )
         if job.rush_surcharge_amount:
             rows.append(
                 (
                     _("Rush surcharge %(p)s%%") % {"p": job.rush_surcharge_percent.normalize()},
-                    _money(job.rush_surcharge_amount),
+                    badges.money_label(job.rush_surcharge_amount),
                 )
             )
-        rows.append((_("Total"), _money(job.total_price)))
+        rows.append((_("Total"), badges.money_label(job.total_price)))
         return format_html(
             '<table class="pc-price-lines">{}</table>',
             format_html_join("", "<tr><td>{}</td><td>{}</td></tr>", rows),

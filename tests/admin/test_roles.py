@@ -149,3 +149,14 @@ def test_catalogue_prices_are_visible_to_office(company, office_client):
     CatalogProductFactory(name="17in Wheel", unit_price=Decimal("95.00"))
     html = office_client.get(reverse("admin:powdercoat_catalogproduct_changelist")).content.decode()
     assert "17in Wheel" in html and "95.00" in html
+
+
+def test_shop_floor_sees_the_customer_name_without_a_link(company, floor_client):
+    """The job page names the customer for Shop Floor but does not link to the record."""
+    job = _priced_job()
+    html = floor_client.get(reverse("admin:powdercoat_job_change", args=[job.pk])).content.decode()
+    assert job.customer.display_name in html
+    assert reverse("admin:powdercoat_customer_change", args=[job.customer.pk]) not in html
+    assert job.customer.email not in html
+    list_html = floor_client.get(reverse("admin:powdercoat_job_changelist")).content.decode()
+    assert "customer__id__exact" not in list_html

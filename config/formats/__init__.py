@@ -1,0 +1,1 @@
+"""Date and number formats of the office UI, one module per language."""
