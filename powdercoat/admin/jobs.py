@@ -4,6 +4,7 @@ status buttons (SPEC J3, J8)."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
@@ -22,6 +23,7 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import action, display
 from unfold.enums import ActionVariant
+from unfold.widgets import UnfoldAdminTextareaWidget
 
 from powdercoat import badges
 from powdercoat.admin import forms as dialogs
@@ -97,6 +99,9 @@ class LineItemInline(HidesPricesMixin, StackedInline):
     )
     price_fields = ("unit_price", "price_overridden")
     autocomplete_fields = ("catalog_product",)
+    formfield_overrides = {
+        models.TextField: {"widget": UnfoldAdminTextareaWidget(attrs={"rows": 2})},
+    }
     inlines = (LineItemCoatInline, LineItemPrepInline)
     extra = 0
     tab = True
