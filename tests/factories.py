@@ -16,9 +16,15 @@ from powdercoat.models import (
     PrepService,
     Worker,
 )
-from powdercoat.models.choices import CustomerType, InventoryCategory, ItemKind, PrepPricing
+from powdercoat.models.choices import (
+    CustomerType,
+    InventoryCategory,
+    ItemKind,
+    JobStatus,
+    PrepPricing,
+)
 from powdercoat.services.inventory import inventory_item_create
-from powdercoat.services.jobs import job_create, job_refresh_price
+from powdercoat.services.jobs import job_create, job_hold, job_refresh_price, job_set_status
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -141,3 +147,14 @@ class LineItemPrepFactory(factory.django.DjangoModelFactory):
 
     item = factory.SubFactory(LineItemFactory)
     prep_service = factory.SubFactory(PrepServiceFactory)
+
+
+def job_at(status: str, *, held_at: str = JobStatus.COATING, **fields) -> Job:
+    """A fresh job moved to `status` by an office correction (On Hold: held at `held_at`)."""
+    job = JobFactory(**fields)
+    if status == JobStatus.ON_HOLD:
+        job_set_status(job=job, user=None, status=held_at, note="setup")
+        job_hold(job=job, user=None, reason="Waiting on powder")
+    elif status != JobStatus.PENDING:
+        job_set_status(job=job, user=None, status=status, note="setup")
+    return Job.objects.get(pk=job.pk)

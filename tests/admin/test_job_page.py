@@ -8,15 +8,15 @@ from django.urls import reverse
 
 from powdercoat.models import Job, LineItem, StatusChange
 from powdercoat.models.choices import ItemKind, JobStatus, Priority
-from powdercoat.services.jobs import job_advance, job_hold, job_set_status
+from powdercoat.services.jobs import job_advance
 from tests.factories import (
     CustomerFactory,
-    JobFactory,
     LineItemCoatFactory,
     LineItemFactory,
     LineItemPrepFactory,
     PowderFactory,
     PrepServiceFactory,
+    job_at,
 )
 from tests.helpers import form_data
 
@@ -31,16 +31,6 @@ def _action_url(job, path):
     return f"{_change_url(job).removesuffix('change/')}{path}/"
 
 
-def _job_at(status, **fields):
-    job = JobFactory(**fields)
-    if status == JobStatus.ON_HOLD:
-        job_set_status(job=job, user=None, status=JobStatus.COATING)
-        job_hold(job=job, user=None, reason="Waiting on powder")
-    elif status != JobStatus.PENDING:
-        job_set_status(job=job, user=None, status=status)
-    return Job.objects.get(pk=job.pk)
-
-
 def _buttons(client, job) -> list[str]:
     """Titles of the status buttons the job page offers."""
     actions = client.get(_change_url(job)).context["actions_detail"]
@@ -49,7 +39,7 @@ def _buttons(client, job) -> list[str]:
 
 def test_job_page_shows_items_coats_prep_and_timeline(company, office_client, floor_user):
     """Office staff see the item, its powder and prep sub-line, the price and the timeline."""
-    job = _job_at(JobStatus.COATING, customer=CustomerFactory(company_name="Ridge Cycles"))
+    job = job_at(JobStatus.COATING, customer=CustomerFactory(company_name="Ridge Cycles"))
     item = LineItemFactory(job=job, description="Swingarm", quantity=2, unit_price=Decimal("120"))
     LineItemCoatFactory(item=item, powder=PowderFactory(name="Candy Apple Red"))
     LineItemPrepFactory(item=item, prep_service=PrepServiceFactory(name="Media blasting"))
@@ -81,25 +71,25 @@ def test_job_page_shows_items_coats_prep_and_timeline(company, office_client, fl
 def test_only_allowed_moves_are_offered(company, client, request, status, user_fixture, expected):
     """Buttons follow the job's status and the user's role."""
     if status == JobStatus.CANCELLED:
-        job = _job_at(JobStatus.APPROVED)
+        job = job_at(JobStatus.APPROVED)
         from powdercoat.services.jobs import job_cancel
 
         job_cancel(job=job, user=None, reason="Duplicate order")
     else:
-        job = _job_at(status)
+        job = job_at(status)
     client.force_login(request.getfixturevalue(user_fixture))
     assert _buttons(client, job) == expected
 
 
 def test_advance_button_names_the_stage_after_skipping(company, office_client):
     """In Preparation with nothing to blast, mask or clean: the button says In Oven."""
-    job = _job_at(JobStatus.IN_PREPARATION)
+    job = job_at(JobStatus.IN_PREPARATION)
     assert _buttons(office_client, job)[0] == "Advance to In Oven"
 
 
 def test_advance_dialog_shows_the_move_then_advances(company, office_client, office_user):
     """The dialog shows Coating → Curing; submitting moves the job and records the note."""
-    job = _job_at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     dialog = office_client.get(_action_url(job, "advance"), HTTP_HX_REQUEST="true")
     html = dialog.content.decode()
     move = re.search(r'data-testid="status-move">(.*?)</div>', html, re.S).group(1)
@@ -118,7 +108,7 @@ def test_advance_dialog_shows_the_move_then_advances(company, office_client, off
 
 def test_hold_without_a_reason_is_refused_in_the_dialog(company, floor_client):
     """An empty reason re-shows the dialog with an error; the job does not move."""
-    job = _job_at(JobStatus.CURING)
+    job = job_at(JobStatus.CURING)
     data = form_data(floor_client.get(_action_url(job, "hold")).content.decode())
     data["note"] = ""
     response = floor_client.post(_action_url(job, "hold"), data, HTTP_HX_REQUEST="true")
@@ -129,7 +119,7 @@ def test_hold_without_a_reason_is_refused_in_the_dialog(company, floor_client):
 
 def test_hold_then_resume_from_the_job_page(company, floor_client):
     """Hold with a reason, then Resume: back at Curing, both in the timeline."""
-    job = _job_at(JobStatus.CURING)
+    job = job_at(JobStatus.CURING)
     data = form_data(floor_client.get(_action_url(job, "hold")).content.decode())
     data["note"] = "Oven 2 down"
     floor_client.post(_action_url(job, "hold"), data)
@@ -143,7 +133,7 @@ def test_hold_then_resume_from_the_job_page(company, floor_client):
 
 def test_dialog_opened_before_someone_else_moved_the_job_is_refused(company, office_client):
     """The dialog remembers the status it showed; a later move by another person wins."""
-    job = _job_at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     data = form_data(office_client.get(_action_url(job, "advance")).content.decode())
     job_advance(job=job, user=None)  # someone else, meanwhile
     response = office_client.post(_action_url(job, "advance"), data, HTTP_HX_REQUEST="true")
@@ -154,7 +144,7 @@ def test_dialog_opened_before_someone_else_moved_the_job_is_refused(company, off
 
 def test_set_status_moves_a_job_back(company, office_client):
     """Office staff move a job from Quality Check back to Coating."""
-    job = _job_at(JobStatus.QUALITY_CHECK)
+    job = job_at(JobStatus.QUALITY_CHECK)
     data = form_data(office_client.get(_action_url(job, "set-status")).content.decode())
     assert "quality_check" not in re.findall(
         r'<option value="(\w+)"', office_client.get(_action_url(job, "set-status")).content.decode()
@@ -168,7 +158,7 @@ def test_set_status_moves_a_job_back(company, office_client):
 
 def test_shop_floor_cannot_cancel_even_by_typing_the_address(company, floor_client):
     """The server refuses what the role may not do, whatever the page shows."""
-    job = _job_at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     assert floor_client.get(_action_url(job, "cancel")).status_code == 403
     response = floor_client.post(
         _action_url(job, "cancel"),
@@ -180,7 +170,7 @@ def test_shop_floor_cannot_cancel_even_by_typing_the_address(company, floor_clie
 
 def test_illegal_move_posted_directly_is_refused_with_a_message(company, office_client):
     """Posting Resume for a job that is not on hold gives a message, not a server error."""
-    job = _job_at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     response = office_client.post(
         _action_url(job, "resume"),
         {"seen_status": "coating", "note": "", "_form_submitted": "True"},
@@ -223,7 +213,7 @@ def _post_change_form(client, job, **changes):
 
 def test_editing_details_keeps_the_status(company, office_client):
     """Saving the edit form changes the fields and leaves the status where it is."""
-    job = _job_at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     response = _post_change_form(
         office_client, job, po_number="PO-1009", priority=str(Priority.HIGH.value)
     )
@@ -238,7 +228,7 @@ def test_editing_details_keeps_the_status(company, office_client):
 
 def test_adding_an_item_with_a_coat_updates_the_price(company, office_client):
     """A new item with its coat is saved from the job page and the price follows."""
-    job = _job_at(JobStatus.APPROVED)
+    job = job_at(JobStatus.APPROVED)
     powder = PowderFactory()
     response = _post_change_form(
         office_client,
@@ -261,7 +251,7 @@ def test_adding_an_item_with_a_coat_updates_the_price(company, office_client):
 
 def test_an_item_without_a_coat_is_refused_unless_labor_only(company, office_client):
     """Powder-coated items need a coat; Labor Only items may have none (SPEC L2)."""
-    job = _job_at(JobStatus.APPROVED)
+    job = job_at(JobStatus.APPROVED)
     fields = {"quantity": "10", "surface_area_sqft": "1", "unit_price": "5.00"}
     response = _post_change_form(
         office_client, job, **_new_item("Brackets", ItemKind.FLAT_RATE, **fields)
@@ -291,7 +281,7 @@ def test_new_job_from_the_admin_gets_a_number_and_pending(company, office_client
 
 def test_history_page_lists_who_changed_the_job(company, office_client, floor_user):
     """The simple-history page shows the job's changes with their users."""
-    job = _job_at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     job_advance(job=job, user=floor_user)
     history = office_client.get(reverse("admin:powdercoat_job_history", args=[job.pk]))
     assert history.status_code == 200

@@ -10,22 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from powdercoat.models.choices import JobStatus, Priority
-from powdercoat.services.jobs import job_hold, job_set_status
-from tests.factories import CustomerFactory, JobFactory, LineItemFactory, WorkerFactory
+from tests.factories import CustomerFactory, LineItemFactory, WorkerFactory, job_at
 
 pytestmark = pytest.mark.django_db
 LIST_URL = reverse("admin:powdercoat_job_changelist")
-
-
-def _job(status=JobStatus.PENDING, **fields):
-    """A job at `status`; On Hold is reached by holding it at Curing."""
-    job = JobFactory(**fields)
-    if status == JobStatus.ON_HOLD:
-        job_set_status(job=job, user=None, status=JobStatus.CURING)
-        job_hold(job=job, user=None, reason="Oven down")
-    elif status != JobStatus.PENDING:
-        job_set_status(job=job, user=None, status=status)
-    return job
 
 
 def _numbers(response) -> list[str]:
@@ -35,9 +23,9 @@ def _numbers(response) -> list[str]:
 
 def test_list_opens_on_the_on_floor_view(company, office_client):
     """Without a choice, the list shows jobs in the shop, not pending or delivered ones."""
-    pending = _job(JobStatus.PENDING)
-    coating = _job(JobStatus.COATING)
-    delivered = _job(JobStatus.DELIVERED)
+    pending = job_at(JobStatus.PENDING)
+    coating = job_at(JobStatus.COATING)
+    delivered = job_at(JobStatus.DELIVERED)
     response = office_client.get(LIST_URL)
     assert response.status_code == 200
     assert _numbers(response) == [coating.number]
@@ -59,13 +47,13 @@ def test_quick_views_show_the_right_jobs(company, office_client, view, expected)
     """Each quick filter tab narrows the list as its name says."""
     today = timezone.localdate()
     jobs = {
-        "pending": _job(JobStatus.PENDING, due_date=today + timedelta(days=3)),
-        "coating": _job(JobStatus.COATING, due_date=today),
-        "held": _job(JobStatus.ON_HOLD),
-        "ready": _job(JobStatus.READY_FOR_PICKUP, due_date=today - timedelta(days=5)),
-        "completed": _job(JobStatus.COMPLETED, due_date=today - timedelta(days=5)),
-        "delivered": _job(JobStatus.DELIVERED, due_date=today - timedelta(days=9)),
-        "overdue": _job(JobStatus.SANDBLASTING, due_date=today - timedelta(days=1)),
+        "pending": job_at(JobStatus.PENDING, due_date=today + timedelta(days=3)),
+        "coating": job_at(JobStatus.COATING, due_date=today),
+        "held": job_at(JobStatus.ON_HOLD, held_at=JobStatus.CURING),
+        "ready": job_at(JobStatus.READY_FOR_PICKUP, due_date=today - timedelta(days=5)),
+        "completed": job_at(JobStatus.COMPLETED, due_date=today - timedelta(days=5)),
+        "delivered": job_at(JobStatus.DELIVERED, due_date=today - timedelta(days=9)),
+        "overdue": job_at(JobStatus.SANDBLASTING, due_date=today - timedelta(days=1)),
     }
     response = office_client.get(LIST_URL, {"view": view})
     shown = set(_numbers(response))
@@ -84,13 +72,13 @@ def test_tabs_are_shown_with_the_active_one_marked(company, office_client):
 
 def test_search_finds_by_number_customer_description_and_po(company, office_client):
     """Search matches the job number, the customer, the description and the PO number."""
-    wanted = _job(
+    wanted = job_at(
         JobStatus.COATING,
         customer=CustomerFactory(company_name="Harbor Marine"),
         description="Boat trailer fenders",
         po_number="PO-55120",
     )
-    _job(JobStatus.COATING, description="Patio set")
+    job_at(JobStatus.COATING, description="Patio set")
     for term in (wanted.number, "harbor", "trailer fend", "55120"):
         response = office_client.get(LIST_URL, {"view": "all", "q": term})
         assert _numbers(response) == [wanted.number], term
@@ -100,9 +88,9 @@ def test_filters_by_status_priority_worker_and_due_dates(company, office_client)
     """The filter panel narrows by status, priority, assigned worker and a due-date range."""
     today = timezone.localdate()
     maria = WorkerFactory(name="Maria")
-    rush = _job(JobStatus.COATING, priority=Priority.RUSH, due_date=today + timedelta(days=1))
+    rush = job_at(JobStatus.COATING, priority=Priority.RUSH, due_date=today + timedelta(days=1))
     rush.assigned_workers.add(maria)
-    normal = _job(JobStatus.CURING, priority=Priority.NORMAL, due_date=today + timedelta(days=20))
+    normal = job_at(JobStatus.CURING, priority=Priority.NORMAL, due_date=today + timedelta(days=20))
 
     def shown(**params):
         return set(_numbers(office_client.get(LIST_URL, {"view": "all", **params})))
@@ -117,7 +105,7 @@ def test_filters_by_status_priority_worker_and_due_dates(company, office_client)
 
 def test_nonsense_filter_values_do_not_break_the_list(company, office_client):
     """A hand-edited address gets a normal page, never a server error."""
-    _job(JobStatus.COATING)
+    job_at(JobStatus.COATING)
     for params in (
         {"view": "bogus"},
         {"priority__exact": "abc"},
@@ -131,9 +119,13 @@ def test_nonsense_filter_values_do_not_break_the_list(company, office_client):
 def test_default_order_puts_rush_first_then_earliest_due(company, office_client):
     """Most urgent on top: priority high to low, then due date."""
     today = timezone.localdate()
-    low = _job(JobStatus.COATING, priority=Priority.LOW, due_date=today)
-    rush_late = _job(JobStatus.COATING, priority=Priority.RUSH, due_date=today + timedelta(days=2))
-    rush_soon = _job(JobStatus.COATING, priority=Priority.RUSH, due_date=today + timedelta(days=1))
+    low = job_at(JobStatus.COATING, priority=Priority.LOW, due_date=today)
+    rush_late = job_at(
+        JobStatus.COATING, priority=Priority.RUSH, due_date=today + timedelta(days=2)
+    )
+    rush_soon = job_at(
+        JobStatus.COATING, priority=Priority.RUSH, due_date=today + timedelta(days=1)
+    )
     assert _numbers(office_client.get(LIST_URL)) == [
         rush_soon.number,
         rush_late.number,
@@ -149,9 +141,9 @@ def _sort_param(client, column: str, descending: bool = False) -> str:
 
 def test_status_column_sorts_in_shop_order(company, office_client):
     """Sorting by status follows the workflow, not the alphabet."""
-    curing = _job(JobStatus.CURING)
-    approved = _job(JobStatus.APPROVED)
-    sandblasting = _job(JobStatus.SANDBLASTING)
+    curing = job_at(JobStatus.CURING)
+    approved = job_at(JobStatus.APPROVED)
+    sandblasting = job_at(JobStatus.SANDBLASTING)
     ordered = _numbers(
         office_client.get(LIST_URL, {"o": _sort_param(office_client, "display_status")})
     )
@@ -160,9 +152,9 @@ def test_status_column_sorts_in_shop_order(company, office_client):
 
 def test_price_column_sorts_by_total(company, office_client):
     """Sorting by price orders by the job's total."""
-    cheap = _job(JobStatus.COATING)
+    cheap = job_at(JobStatus.COATING)
     LineItemFactory(job=cheap, quantity=1, unit_price="50")
-    dear = _job(JobStatus.COATING)
+    dear = job_at(JobStatus.COATING)
     LineItemFactory(job=dear, quantity=1, unit_price="900")
     order = _sort_param(office_client, "display_price", descending=True)
     assert _numbers(office_client.get(LIST_URL, {"o": order})) == [dear.number, cheap.number]
@@ -170,9 +162,9 @@ def test_price_column_sorts_by_total(company, office_client):
 
 def test_badges_carry_colour_family_and_words(company, office_client):
     """Status and priority appear as labelled badges in their colour families (SPEC J4, J5)."""
-    _job(JobStatus.MASKING, priority=Priority.RUSH)
-    _job(JobStatus.QUALITY_CHECK, priority=Priority.URGENT)
-    _job(JobStatus.ON_HOLD, priority=Priority.LOW)
+    job_at(JobStatus.MASKING, priority=Priority.RUSH)
+    job_at(JobStatus.QUALITY_CHECK, priority=Priority.URGENT)
+    job_at(JobStatus.ON_HOLD, priority=Priority.LOW)
     html = office_client.get(LIST_URL).content.decode()
     assert 'pc-status pc-status--prep" data-status="masking">Masking / Taping<' in html
     assert 'pc-status--qc" data-status="quality_check">Quality Check<' in html
@@ -183,8 +175,8 @@ def test_badges_carry_colour_family_and_words(company, office_client):
 
 def test_rush_rows_are_marked_for_highlighting(company, office_client):
     """A Rush job's row carries the rush badge the stylesheet highlights the whole row by."""
-    rush = _job(JobStatus.COATING, priority=Priority.RUSH)
-    normal = _job(JobStatus.COATING, priority=Priority.NORMAL)
+    rush = job_at(JobStatus.COATING, priority=Priority.RUSH)
+    normal = job_at(JobStatus.COATING, priority=Priority.NORMAL)
     html = office_client.get(LIST_URL).content.decode()
     rows = {
         match.group(1): match.group(0)
@@ -198,8 +190,8 @@ def test_rush_rows_are_marked_for_highlighting(company, office_client):
 def test_overdue_due_dates_are_marked_in_words(company, office_client):
     """A past due date on open work says overdue; finished work is never overdue."""
     today = timezone.localdate()
-    late = _job(JobStatus.COATING, due_date=today - timedelta(days=2))
-    done = _job(JobStatus.COMPLETED, due_date=today - timedelta(days=2))
+    late = job_at(JobStatus.COATING, due_date=today - timedelta(days=2))
+    done = job_at(JobStatus.COMPLETED, due_date=today - timedelta(days=2))
     html = office_client.get(LIST_URL, {"view": "all"}).content.decode()
     rows = {
         match.group(1): match.group(0)
@@ -226,7 +218,7 @@ def test_list_query_count_does_not_grow_with_rows(company, office_client):
 
     def make_jobs(count):
         for index in range(count):
-            _job(JobStatus.COATING, assigned_workers=workers[: 1 + index % 3])
+            job_at(JobStatus.COATING, assigned_workers=workers[: 1 + index % 3])
 
     make_jobs(3)
     few = _list_queries(office_client)

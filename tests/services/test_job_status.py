@@ -6,17 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from powdercoat.models import Job, StatusChange
 from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.services import jobs as services
-from tests.factories import JobFactory, LineItemFactory, LineItemPrepFactory, PrepServiceFactory
+from tests.factories import (
+    JobFactory,
+    LineItemFactory,
+    LineItemPrepFactory,
+    PrepServiceFactory,
+    job_at,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def _at(status, **job_fields):
-    """A job moved to `status` by an office correction (one timeline row)."""
-    job = JobFactory(**job_fields)
-    if status != JobStatus.PENDING:
-        services.job_set_status(job=job, user=None, status=status, note="setup")
-    return Job.objects.get(pk=job.pk)
 
 
 def _with_prep(job, *stages):
@@ -38,7 +36,7 @@ def test_new_job_starts_pending_with_a_number():
 
 def test_advance_moves_one_stage_and_records_who_and_why(company, floor_user):
     """Advance from Approved goes to In Preparation, with a timeline row naming the user."""
-    job = _at(JobStatus.APPROVED)
+    job = job_at(JobStatus.APPROVED)
     change = services.job_advance(job=job, user=floor_user, note="Parts racked")
     job.refresh_from_db()
     assert job.status == JobStatus.IN_PREPARATION
@@ -54,7 +52,7 @@ def test_advance_moves_one_stage_and_records_who_and_why(company, floor_user):
 
 def test_advance_skips_prep_stages_no_item_needs(company, floor_user):
     """With only masking needed, In Preparation advances to Masking, then to In Oven."""
-    job = _with_prep(_at(JobStatus.IN_PREPARATION), JobStatus.MASKING)
+    job = _with_prep(job_at(JobStatus.IN_PREPARATION), JobStatus.MASKING)
     services.job_advance(job=job, user=floor_user)
     assert job.status == JobStatus.MASKING
     services.job_advance(job=job, user=floor_user)
@@ -64,7 +62,10 @@ def test_advance_skips_prep_stages_no_item_needs(company, floor_user):
 def test_advance_visits_every_prep_stage_that_is_needed(company, floor_user):
     """Blasting, masking and cleaning all needed: each is a stop."""
     job = _with_prep(
-        _at(JobStatus.IN_PREPARATION), JobStatus.SANDBLASTING, JobStatus.MASKING, JobStatus.CLEANING
+        job_at(JobStatus.IN_PREPARATION),
+        JobStatus.SANDBLASTING,
+        JobStatus.MASKING,
+        JobStatus.CLEANING,
     )
     stops = []
     for _ in range(4):
@@ -82,7 +83,7 @@ def test_skipping_can_be_turned_off(company, floor_user):
     """With the company setting off, Advance stops at every prep stage."""
     company.skip_unneeded_prep_stages = False
     company.save()
-    job = _at(JobStatus.IN_PREPARATION)
+    job = job_at(JobStatus.IN_PREPARATION)
     services.job_advance(job=job, user=floor_user)
     assert job.status == JobStatus.SANDBLASTING
 
@@ -103,7 +104,7 @@ def test_advance_walks_the_whole_workflow_to_delivered(company, office_user):
 
 def test_delivered_job_cannot_advance(company, office_user):
     """Advance on a delivered job is refused in words and changes nothing."""
-    job = _at(JobStatus.DELIVERED)
+    job = job_at(JobStatus.DELIVERED)
     with pytest.raises(ValidationError, match="is Delivered; it cannot be advanced"):
         services.job_advance(job=job, user=office_user)
     assert Job.objects.get(pk=job.pk).status == JobStatus.DELIVERED
@@ -112,7 +113,7 @@ def test_delivered_job_cannot_advance(company, office_user):
 
 def test_hold_needs_a_reason(company, floor_user):
     """Hold without a reason is refused; nothing is recorded."""
-    job = _at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     with pytest.raises(ValidationError, match="Say why"):
         services.job_hold(job=job, user=floor_user, reason="   ")
     assert Job.objects.get(pk=job.pk).status == JobStatus.COATING
@@ -120,7 +121,7 @@ def test_hold_needs_a_reason(company, floor_user):
 
 def test_hold_and_resume_return_to_the_same_stage(company, floor_user):
     """A job held at Coating resumes at Coating; both steps are in the timeline."""
-    job = _at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     services.job_hold(job=job, user=floor_user, reason="Waiting for RAL 3020 powder")
     job.refresh_from_db()
     assert (job.status, job.held_from_status) == (JobStatus.ON_HOLD, JobStatus.COATING)
@@ -136,7 +137,7 @@ def test_hold_and_resume_return_to_the_same_stage(company, floor_user):
 
 def test_held_job_cannot_be_held_again_or_advanced(company, floor_user):
     """On Hold allows Resume (and Cancel), not Hold or Advance."""
-    job = _at(JobStatus.CURING)
+    job = job_at(JobStatus.CURING)
     services.job_hold(job=job, user=floor_user, reason="Oven down")
     with pytest.raises(ValidationError, match="is On Hold; it cannot be put on hold"):
         services.job_hold(job=job, user=floor_user, reason="again")
@@ -146,7 +147,7 @@ def test_held_job_cannot_be_held_again_or_advanced(company, floor_user):
 
 def test_cancel_needs_a_reason_and_reopen_goes_to_pending(company, office_user, supervisor_user):
     """Cancel with a reason, then a supervisor reopens: back at Pending."""
-    job = _at(JobStatus.SANDBLASTING)
+    job = job_at(JobStatus.SANDBLASTING)
     with pytest.raises(ValidationError, match="Say why"):
         services.job_cancel(job=job, user=office_user, reason="")
     services.job_cancel(job=job, user=office_user, reason="Customer picked up unpainted")
@@ -158,7 +159,7 @@ def test_cancel_needs_a_reason_and_reopen_goes_to_pending(company, office_user, 
 
 def test_held_job_can_be_cancelled(company, office_user, floor_user):
     """Cancel is reachable from On Hold too."""
-    job = _at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     services.job_hold(job=job, user=floor_user, reason="Customer unreachable")
     services.job_cancel(job=job, user=office_user, reason="Customer cancelled")
     job.refresh_from_db()
@@ -167,12 +168,12 @@ def test_held_job_can_be_cancelled(company, office_user, floor_user):
 
 def test_delivered_and_cancelled_jobs_cannot_be_held_or_cancelled(company, office_user):
     """Hold and Cancel are not available from Delivered or Cancelled."""
-    delivered = _at(JobStatus.DELIVERED)
+    delivered = job_at(JobStatus.DELIVERED)
     with pytest.raises(ValidationError):
         services.job_hold(job=delivered, user=office_user, reason="x")
     with pytest.raises(ValidationError):
         services.job_cancel(job=delivered, user=office_user, reason="x")
-    cancelled = _at(JobStatus.APPROVED)
+    cancelled = job_at(JobStatus.APPROVED)
     services.job_cancel(job=cancelled, user=office_user, reason="dup")
     with pytest.raises(ValidationError, match="is Cancelled; it cannot be cancelled"):
         services.job_cancel(job=cancelled, user=office_user, reason="x")
@@ -180,14 +181,14 @@ def test_delivered_and_cancelled_jobs_cannot_be_held_or_cancelled(company, offic
 
 def test_only_cancelled_jobs_can_be_reopened(company, supervisor_user):
     """Reopen on an active job is refused."""
-    job = _at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     with pytest.raises(ValidationError, match="cannot be reopened"):
         services.job_reopen(job=job, user=supervisor_user)
 
 
 def test_set_status_moves_back_after_failed_quality_check(company, office_user):
     """Office moves a job from Quality Check back to Coating, with a note."""
-    job = _at(JobStatus.QUALITY_CHECK)
+    job = job_at(JobStatus.QUALITY_CHECK)
     change = services.job_set_status(
         job=job, user=office_user, status=JobStatus.COATING, note="Orange peel on rim 3"
     )
@@ -197,7 +198,7 @@ def test_set_status_moves_back_after_failed_quality_check(company, office_user):
 
 def test_set_status_refuses_non_stages_and_the_same_stage(company, office_user):
     """Set status cannot go to On Hold/Cancelled (they need reasons) or stay put."""
-    job = _at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     with pytest.raises(ValidationError, match="use Hold or Cancel"):
         services.job_set_status(job=job, user=office_user, status=JobStatus.ON_HOLD)
     with pytest.raises(ValidationError, match="already Coating"):
@@ -208,7 +209,7 @@ def test_set_status_refuses_non_stages_and_the_same_stage(company, office_user):
 
 def test_set_status_takes_a_held_job_off_hold(company, office_user, floor_user):
     """Moving a held job to a stage clears where it was held."""
-    job = _at(JobStatus.CURING)
+    job = job_at(JobStatus.CURING)
     services.job_hold(job=job, user=floor_user, reason="Oven down")
     services.job_set_status(job=job, user=office_user, status=JobStatus.COATING)
     job.refresh_from_db()
@@ -217,7 +218,7 @@ def test_set_status_takes_a_held_job_off_hold(company, office_user, floor_user):
 
 def test_shop_floor_may_advance_and_hold_but_not_cancel_or_set(company, floor_user):
     """Role permissions are enforced by the services, not only hidden in the UI."""
-    job = _at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     with pytest.raises(PermissionDenied):
         services.job_cancel(job=job, user=floor_user, reason="nope")
     with pytest.raises(PermissionDenied):
@@ -228,7 +229,7 @@ def test_shop_floor_may_advance_and_hold_but_not_cancel_or_set(company, floor_us
 
 def test_office_cannot_reopen(company, office_user):
     """Reopening is for supervisors and administrators."""
-    job = _at(JobStatus.APPROVED)
+    job = job_at(JobStatus.APPROVED)
     services.job_cancel(job=job, user=office_user, reason="Duplicate")
     with pytest.raises(PermissionDenied):
         services.job_reopen(job=job, user=office_user)
@@ -236,7 +237,7 @@ def test_office_cannot_reopen(company, office_user):
 
 def test_a_stale_copy_cannot_move_a_job_twice(company, floor_user, supervisor_user):
     """Two people who both loaded the job at Coating: the second advance is refused."""
-    first = _at(JobStatus.COATING)
+    first = job_at(JobStatus.COATING)
     second = Job.objects.get(pk=first.pk)
     services.job_advance(job=first, user=floor_user)
     with pytest.raises(ValidationError, match="moved to Curing by someone else"):
@@ -247,7 +248,7 @@ def test_a_stale_copy_cannot_move_a_job_twice(company, floor_user, supervisor_us
 
 def test_every_status_change_is_kept_in_history(company, floor_user):
     """simple-history records each move with its user."""
-    job = _at(JobStatus.COATING)
+    job = job_at(JobStatus.COATING)
     services.job_advance(job=job, user=floor_user)
     latest = job.history.latest()
     assert (latest.status, latest.history_user) == (JobStatus.CURING, floor_user)
