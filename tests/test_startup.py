@@ -26,3 +26,27 @@ def test_development_may_use_the_development_key(settings):
     settings.DEBUG = True
     settings.SECRET_KEY = settings.DEV_SECRET_KEY
     refuse_insecure_production()
+
+
+def test_deploy_checks_are_clean_with_production_settings(settings):
+    """`manage.py check --deploy` reports nothing with production settings (SPEC 15)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SECRET_KEY": "x9" * 30 + "-a-long-random-production-key",
+        "DJANGO_ALLOWED_HOSTS": "shop.example.com",
+        "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
