@@ -1,5 +1,4 @@
-"""Jobs in the admin: the jobs list (SPEC J6), the job page with its items, timeline and
-status buttons (SPEC J3, J8)."""
+"""Jobs in the admin: the list (SPEC J6) and the job page with items, timeline and buttons (J8)."""
 
 from django import forms
 from django.contrib import admin, messages
