@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -29,7 +29,7 @@ from powdercoat.admin import forms as dialogs
 from powdercoat.admin.filters import JobViewFilter
 from powdercoat.admin.mixins import HidesPricesMixin
 from powdercoat.models import Job, LineItem, LineItemCoat, LineItemPrep, StatusChange, Worker
-from powdercoat.models.choices import WORKFLOW, ItemKind, JobStatus
+from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.selectors import job_next_stage
 from powdercoat.services import jobs as job_services
 
@@ -68,7 +68,7 @@ class LineItemFormSet(BaseInlineFormSet):
         super().clean()
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or data.get("kind") == ItemKind.LABOR_ONLY:
+            if not data or data.get("DELETE") or not form.instance.needs_coats:
                 continue
             for nested in getattr(form, "nested_formsets", []):
                 coats = nested.formset
@@ -164,7 +164,12 @@ class JobForm(forms.ModelForm):
             if self.instance.pk is None:
                 self.fields["discount_percent"].initial = None
         if "assigned_workers" in self.fields:
-            self.fields["assigned_workers"].queryset = Worker.objects.active()
+            # Offer active workers, and keep anyone already on the job even if they have left,
+            # so an old job can still be saved.
+            offered = Q(is_active=True)
+            if self.instance.pk:
+                offered |= Q(pk__in=self.instance.assigned_workers.values("pk"))
+            self.fields["assigned_workers"].queryset = Worker.objects.filter(offered)
 
 
 @admin.register(Job)
@@ -198,7 +203,6 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
         ("due_date", RangeDateFilter),
     )
     list_filter_submit = True
-    list_select_related = ("customer",)
     list_per_page = 50
     # One COUNT per page view instead of two: the unfiltered total adds nothing here.
     show_full_result_count = False
@@ -315,9 +319,13 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
             job_services.job_create(job=obj, user=request.user)
 
     def save_related(self, request, form, formsets, change):
-        """After the items are saved, bring the job's price up to date."""
+        """When items were added or changed, bring the job's price up to date.
+
+        (Saving the job itself already priced it; this catches the items saved after it.)
+        """
         super().save_related(request, form, formsets, change)
-        job_services.job_refresh_price(job=form.instance)
+        if any(formset.has_changed() for formset in formsets):
+            job_services.job_refresh_price(job=form.instance)
 
     # -- list columns -------------------------------------------------------------------------
 

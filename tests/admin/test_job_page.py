@@ -16,6 +16,7 @@ from tests.factories import (
     LineItemPrepFactory,
     PowderFactory,
     PrepServiceFactory,
+    WorkerFactory,
     job_at,
 )
 from tests.helpers import form_data
@@ -295,3 +296,26 @@ def test_unknown_or_malformed_job_address_is_not_found(company, office_client, o
     assert response.status_code == 404
     response = office_client.post(f"/admin/powdercoat/job/{object_id}/hold/", {"note": "x"})
     assert response.status_code == 404
+
+
+def test_job_with_a_worker_who_has_left_can_still_be_saved(company, office_client):
+    """A deactivated worker stays on old jobs and does not block saving them."""
+    leaver = WorkerFactory(name="Former Coater")
+    job = job_at(JobStatus.COATING, assigned_workers=[leaver])
+    leaver.is_active = False
+    leaver.save()
+    response = _post_change_form(office_client, job, po_number="PO-2044")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job.refresh_from_db()
+    assert job.po_number == "PO-2044"
+    assert list(job.assigned_workers.all()) == [leaver]
+
+
+def test_changing_the_discount_on_the_page_reprices_the_job(company, office_client):
+    """A new discount on the Price tab changes the total when the job is saved."""
+    job = job_at(JobStatus.COATING, discount_percent=Decimal("0"))
+    LineItemCoatFactory(item=LineItemFactory(job=job, quantity=2, unit_price=Decimal("100")))
+    response = _post_change_form(office_client, job, discount_percent="10")
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.total_price == Decimal("180.00")
