@@ -1,7 +1,7 @@
 """Named, chainable read filters: `Job.objects.on_floor().overdue()` and friends."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from powdercoat.models.choices import (
@@ -39,12 +39,6 @@ class InventoryItemQuerySet(models.QuerySet):
         return self.filter(quantity_on_hand__lte=F("reorder_point"))
 
 
-class InventoryActivityQuerySet(models.QuerySet):
-    def for_item(self, item):
-        """The ledger of one item, newest first."""
-        return self.filter(item=item).order_by("-created_at", "-id")
-
-
 class PrepServiceQuerySet(models.QuerySet):
     def active(self):
         """Services the shop still offers."""
@@ -75,10 +69,6 @@ class JobQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.open().filter(due_date__lt=today)
 
-    def due_on(self, day):
-        """Open jobs due on `day`."""
-        return self.open().filter(due_date=day)
-
     def ready_for_pickup(self):
         """Finished and waiting for the customer."""
         return self.filter(status=JobStatus.READY_FOR_PICKUP)
@@ -86,17 +76,3 @@ class JobQuerySet(models.QuerySet):
     def finished(self):
         """Completed or already delivered."""
         return self.filter(status__in=(JobStatus.COMPLETED, JobStatus.DELIVERED))
-
-    def for_worker(self, worker):
-        """Jobs a worker is assigned to."""
-        return self.filter(assigned_workers=worker)
-
-    def search(self, text: str):
-        """Match a job number, customer, description or PO number."""
-        return self.filter(
-            Q(number__icontains=text)
-            | Q(customer__company_name__icontains=text)
-            | Q(customer__contact_name__icontains=text)
-            | Q(description__icontains=text)
-            | Q(po_number__icontains=text)
-        )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from powdercoat.models.base import TimeStampedModel
-from powdercoat.models.choices import PREP_STAGES, JobStatus, PrepPricing
+from powdercoat.models.choices import PREP_STAGES, PrepPricing
 from powdercoat.models.items import CoatBase
 from powdercoat.querysets import CatalogProductQuerySet, PrepServiceQuerySet
 
@@ -52,11 +52,6 @@ class PrepService(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def stage_status(self) -> JobStatus | None:
-        """The job stage this service belongs to, or None."""
-        return JobStatus(self.stage) if self.stage else None
 
 
 class CatalogProduct(TimeStampedModel):

@@ -69,17 +69,6 @@ class ActivityKind(models.TextChoices):
     RETURN = "return", _("Return")
 
 
-# How the typed quantity of each ledger kind turns into a signed stock change: receipts and
-# returns add, usage takes away, openings and adjustments are entered with their own sign.
-ACTIVITY_SIGN = {
-    ActivityKind.OPENING: 0,
-    ActivityKind.RECEIPT: 1,
-    ActivityKind.USAGE: -1,
-    ActivityKind.ADJUSTMENT: 0,
-    ActivityKind.RETURN: 1,
-}
-
-
 class PrepPricing(models.TextChoices):
     PER_SQFT = "per_sqft", _("Per sq ft")
     FLAT_PER_PART = "flat_per_part", _("Flat per part")
@@ -180,9 +169,6 @@ PRIORITY_TONE = {
     Priority.URGENT: "urgent",
     Priority.RUSH: "rush",
 }
-
-# Priorities whose setting alerts the supervisors (SPEC J5).
-ALERT_PRIORITIES = (Priority.URGENT, Priority.RUSH)
 
 
 class ItemKind(models.TextChoices):

@@ -85,12 +85,6 @@ class Customer(TimeStampedModel):
         """Company name for companies, otherwise the person's name."""
         return self.company_name or self.contact_name
 
-    @property
-    def short_name(self) -> str:
-        """A name short enough for a card on the shop TV."""
-        name = self.display_name
-        return name if len(name) <= 22 else f"{name[:21]}…"
-
     def clean(self) -> None:
         """Commercial customers need a company name; everyone needs some name."""
         super().clean()

@@ -19,7 +19,7 @@ from powdercoat.models.choices import (
     InventoryCategory,
     InventoryUnit,
 )
-from powdercoat.querysets import InventoryActivityQuerySet, InventoryItemQuerySet
+from powdercoat.querysets import InventoryItemQuerySet
 
 hex_colour = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Use a colour like #1A2B3C."))
 
@@ -166,13 +166,6 @@ class InventoryItem(TimeStampedModel):
         """Transfer efficiency to plan with: the item's own, else the shop default."""
         return self.transfer_efficiency or default_percent
 
-    @property
-    def cure_schedule(self) -> str:
-        """Cure temperature and time in the words a coater uses, e.g. "400 °F / 10 min"."""
-        if self.cure_temperature_f and self.cure_minutes:
-            return f"{self.cure_temperature_f} °F / {self.cure_minutes} min"
-        return ""
-
     def clean(self) -> None:
         """Supplies carry no colour or coverage data; coatings are counted in pounds."""
         super().clean()
@@ -212,8 +205,6 @@ class InventoryActivity(models.Model):
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
-
-    objects = InventoryActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inventory activity")

@@ -122,11 +122,6 @@ class LineItem(models.Model):
         return pricing.line_total(self.quantity, self.unit_price)
 
     @property
-    def total_area_sqft(self) -> Decimal:
-        """Area of all parts of this line together."""
-        return self.surface_area_sqft * self.quantity
-
-    @property
     def needs_coats(self) -> bool:
         """Every kind but Labor Only puts powder on parts (SPEC L2)."""
         return self.kind != ItemKind.LABOR_ONLY

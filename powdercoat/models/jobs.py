@@ -15,7 +15,6 @@ from powdercoat.models.base import TimeStampedModel
 from powdercoat.models.choices import (
     CLOSED_STAGES,
     PREP_STAGES,
-    STATUS_FAMILY,
     WORKFLOW,
     JobStatus,
     Priority,
@@ -182,11 +181,6 @@ class Job(ConcurrentTransitionMixin, TimeStampedModel):
     # -- small facts -------------------------------------------------------------------------
 
     @property
-    def status_family(self) -> str:
-        """The colour family of the status badge (SPEC J4)."""
-        return STATUS_FAMILY[JobStatus(self.status)]
-
-    @property
     def is_overdue(self) -> bool:
         """Past its due date in the shop's calendar and the work is not finished."""
         return (
@@ -194,15 +188,6 @@ class Job(ConcurrentTransitionMixin, TimeStampedModel):
             and self.status not in CLOSED_STAGES
             and self.due_date < timezone.localdate()
         )
-
-    @property
-    def is_rush(self) -> bool:
-        """Rush jobs stand out in every list (SPEC J5)."""
-        return self.priority == Priority.RUSH
-
-    # -- transitions (SPEC J3) -------------------------------------------------------------
-    # They change this instance only; services.jobs saves, records the StatusChange and sends
-    # any notices. Targets are computed, so each returns where it goes.
 
     @transition(
         field=status,
