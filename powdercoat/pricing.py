@@ -62,7 +62,7 @@ def effective_coverage(
 
 def round_up_to_tenth(value: Decimal) -> Decimal:
     """Round up to the next 0.1 (powder is bought and weighed by the tenth of a pound)."""
-    return (value / TENTH).to_integral_value(rounding=ROUND_CEILING) * TENTH
+    return ((value / TENTH).to_integral_value(rounding=ROUND_CEILING) * TENTH).quantize(TENTH)
 
 
 def powder_needed_lbs(
@@ -123,3 +123,219 @@ def job_totals(
     return JobTotals(
         subtotal=subtotal, discount=discount, rush_surcharge=rush, total=subtotal - discount + rush
     )
+
+
+# -- line item prices (SPEC L1, L5) ----------------------------------------------------------
+
+PER_SQFT = "per_sqft"
+FLAT_PER_PART = "flat_per_part"
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The company rates an item is priced with, copied onto the item when it is saved."""
+
+    labor_rate: Decimal
+    coating_rate_per_sqft: Decimal
+    extra_coat_percent: Decimal
+    margin_percent: Decimal
+
+
+@dataclass(frozen=True)
+class CoatInput:
+    """One coat as the price sees it: how far a pound goes and what a pound costs."""
+
+    label: str
+    coverage_sqft_per_lb: Decimal
+    transfer_efficiency_percent: Decimal
+    unit_cost: Decimal
+
+
+@dataclass(frozen=True)
+class PrepInput:
+    """One prep service as the price sees it: per square foot or a flat fee per part."""
+
+    label: str
+    method: str
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One row of the price breakdown shown on the wizard's review step."""
+
+    label: str
+    detail: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ItemPrice:
+    """What an item costs and why: the breakdown rows, the line total and the unit price.
+
+    The unit price is the line total divided by the quantity, rounded to the cent; the item's
+    billed total is quantity x unit price, so it can differ from `line_total` by a few cents.
+    """
+
+    lines: tuple[CostLine, ...]
+    line_total: Decimal
+    unit_price: Decimal
+
+
+def _sqft(value: Decimal) -> str:
+    return f"{value.normalize():f} sq ft"
+
+
+def prep_cost(prep: PrepInput, *, total_area_sqft: Decimal, quantity: int) -> Decimal:
+    """A prep service's charge: its rate x total area, or its flat fee x the number of parts."""
+    rate = _decimal(prep.rate, "Prep rate")
+    if rate < 0:
+        raise PricingError(f"The rate of {prep.label} cannot be negative.")
+    if prep.method == PER_SQFT:
+        return money(rate * total_area_sqft)
+    if prep.method == FLAT_PER_PART:
+        return money(rate * quantity)
+    raise PricingError(f"{prep.label} has an unknown pricing method {prep.method!r}.")
+
+
+def _prep_lines(preps, *, total_area: Decimal, quantity: int) -> list[CostLine]:
+    lines = []
+    for prep in preps:
+        detail = (
+            f"{_sqft(total_area)} × ${prep.rate:,.2f}"
+            if prep.method == PER_SQFT
+            else f"{quantity} × ${prep.rate:,.2f} per part"
+        )
+        amount = prep_cost(prep, total_area_sqft=total_area, quantity=quantity)
+        lines.append(CostLine(f"Prep: {prep.label}", detail, amount))
+    return lines
+
+
+def _finish(lines: list[CostLine], quantity: int) -> ItemPrice:
+    total = money(sum((line.amount for line in lines), Decimal("0")))
+    return ItemPrice(
+        lines=tuple(lines), line_total=total, unit_price=money(total / Decimal(quantity))
+    )
+
+
+def calculated_price(
+    *,
+    quantity: int,
+    area_sqft_per_part: Decimal,
+    coats: list[CoatInput],
+    preps: list[PrepInput],
+    rates: Rates,
+    labor_hours: Decimal = Decimal("0"),
+) -> ItemPrice:
+    """(powder + coating labour + other labour + prep) x (1 + margin) (SPEC L5).
+
+    Powder is each coat's pounds x cost per pound; coating labour is total area x coating rate,
+    with the extra-coat percent added once for every coat after the first. Labour hours (a photo
+    estimate's handling time) are charged at the labour rate.
+    """
+    if quantity < 1:
+        raise PricingError("Quantity must be at least 1.")
+    area = _decimal(area_sqft_per_part, "Surface area")
+    if area < 0:
+        raise PricingError("Surface area cannot be negative.")
+    total_area = area * quantity
+    lines = []
+    for coat in coats:
+        lbs = powder_needed_lbs(
+            area_sqft_per_part=area,
+            quantity=quantity,
+            coverage_sqft_per_lb=coat.coverage_sqft_per_lb,
+            transfer_efficiency_percent=coat.transfer_efficiency_percent,
+        )
+        lines.append(
+            CostLine(
+                f"Powder: {coat.label}",
+                f"{lbs} lb × ${coat.unit_cost:,.2f}",
+                money(lbs * _decimal(coat.unit_cost, "Powder cost")),
+            )
+        )
+    if coats:
+        extra = _decimal(rates.extra_coat_percent, "Extra coat percent") * (len(coats) - 1)
+        factor = 1 + extra / HUNDRED
+        detail = f"{_sqft(total_area)} × ${rates.coating_rate_per_sqft:,.2f}"
+        if len(coats) > 1:
+            detail += f" × {factor.normalize():f} ({len(coats)} coats)"
+        lines.append(
+            CostLine(
+                "Coating labour", detail, money(total_area * rates.coating_rate_per_sqft * factor)
+            )
+        )
+    hours = _decimal(labor_hours or 0, "Labour hours")
+    if hours < 0:
+        raise PricingError("Labour hours cannot be negative.")
+    if hours:
+        lines.append(
+            CostLine(
+                "Labour",
+                f"{hours.normalize():f} h × ${rates.labor_rate:,.2f}",
+                money(hours * rates.labor_rate),
+            )
+        )
+    lines += _prep_lines(preps, total_area=total_area, quantity=quantity)
+    cost = sum((line.amount for line in lines), Decimal("0"))
+    margin_rate = _decimal(rates.margin_percent, "Margin")
+    lines.append(
+        CostLine(
+            "Margin",
+            f"{margin_rate.normalize():f} % of ${cost:,.2f}",
+            money(cost * margin_rate / HUNDRED),
+        )
+    )
+    return _finish(lines, quantity)
+
+
+def labor_only_price(
+    *,
+    quantity: int,
+    labor_hours: Decimal,
+    area_sqft_per_part: Decimal,
+    preps: list[PrepInput],
+    rates: Rates,
+) -> ItemPrice:
+    """Hours x labour rate for the whole line, plus any prep services (SPEC L1)."""
+    if quantity < 1:
+        raise PricingError("Quantity must be at least 1.")
+    hours = _decimal(labor_hours, "Labour hours")
+    if hours <= 0:
+        raise PricingError("Labour hours must be greater than 0.")
+    lines = [
+        CostLine(
+            "Labour",
+            f"{hours.normalize():f} h × ${rates.labor_rate:,.2f}",
+            money(hours * rates.labor_rate),
+        )
+    ]
+    total_area = _decimal(area_sqft_per_part, "Surface area") * quantity
+    lines += _prep_lines(preps, total_area=total_area, quantity=quantity)
+    return _finish(lines, quantity)
+
+
+def flat_rate_price(
+    *, quantity: int, unit_price: Decimal, area_sqft_per_part: Decimal, preps: list[PrepInput]
+) -> ItemPrice:
+    """The typed-in price per part, plus any prep services charged at their own rates."""
+    if quantity < 1:
+        raise PricingError("Quantity must be at least 1.")
+    price = _decimal(unit_price, "Price")
+    if price < 0:
+        raise PricingError("Price cannot be negative.")
+    lines = [CostLine("Flat rate", f"{quantity} × ${price:,.2f}", money(price * quantity))]
+    total_area = _decimal(area_sqft_per_part, "Surface area") * quantity
+    lines += _prep_lines(preps, total_area=total_area, quantity=quantity)
+    return _finish(lines, quantity)
+
+
+def catalog_price(*, quantity: int, unit_price: Decimal, product_name: str) -> ItemPrice:
+    """A catalogue product's fixed price per part; its coats and prep are included in it."""
+    if quantity < 1:
+        raise PricingError("Quantity must be at least 1.")
+    price = _decimal(unit_price, "Price")
+    lines = [
+        CostLine(f"Catalog: {product_name}", f"{quantity} × ${price:,.2f}", money(price * quantity))
+    ]
+    return ItemPrice(lines=tuple(lines), line_total=lines[0].amount, unit_price=money(price))

@@ -27,6 +27,7 @@ _OFFICE = (
     | _model_perms("lineitem")
     | _model_perms("lineitemcoat")
     | _model_perms("lineitemprep")
+    | _model_perms("jobtemplate")
     | _model_perms("statuschange", ("view",))
     | {
         "powdercoat.advance_job",

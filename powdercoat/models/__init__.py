@@ -7,6 +7,7 @@ from powdercoat.models.items import LineItem, LineItemCoat, LineItemPrep
 from powdercoat.models.jobs import Job, StatusChange
 from powdercoat.models.numbering import NumberSequence
 from powdercoat.models.settings import CompanySettings
+from powdercoat.models.templates import JobTemplate
 from powdercoat.models.workers import Worker
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "InventoryActivity",
     "InventoryItem",
     "Job",
+    "JobTemplate",
     "LineItem",
     "LineItemCoat",
     "LineItemPrep",

@@ -184,3 +184,13 @@ class CoatLayer(models.TextChoices):
     BASE = "base", _("Base")
     MID = "mid", _("Mid-coat")
     CLEAR = "clear", _("Clear")
+
+
+class Shape(models.TextChoices):
+    """Shapes the photo estimator knows how to measure (SPEC L6)."""
+
+    FLAT_PANEL = "flat_panel", _("Flat panel")
+    BOX = "box", _("Box")
+    CYLINDER = "cylinder", _("Cylinder")
+    WHEEL = "wheel", _("Wheel")
+    FRAME_TUBE = "frame_tube", _("Frame / tube")

@@ -1,7 +1,7 @@
 """The shared line-item structure: an item, its coats in order and its prep sub-lines (SPEC L2).
 
-Jobs hold these items now; quotes and job templates will hold the same structure, so the item
-wizard, the powder estimate and the work order read one shape of data.
+Jobs and job templates (and quotes) hold the same LineItem rows, each row belonging to exactly
+one of them, so the item wizard, the powder estimate and the work order read one shape of data.
 """
 
 from decimal import Decimal
@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from powdercoat import pricing
-from powdercoat.models.choices import COATING_CATEGORIES, CoatLayer, ItemKind, PrepPricing
+from powdercoat.models.choices import COATING_CATEGORIES, CoatLayer, ItemKind, PrepPricing, Shape
+
+# The records a line item can belong to; exactly one of these foreign keys is set on each row.
+OWNER_FIELDS = ("job", "template")
 
 
 class CoatBase(models.Model):
@@ -41,10 +44,23 @@ class CoatBase(models.Model):
 
 
 class LineItem(models.Model):
-    """A distinct piece or group of identical parts on a job."""
+    """A distinct piece or group of identical parts on a job, quote or job template."""
 
     job = models.ForeignKey(
-        "powdercoat.Job", verbose_name=_("job"), on_delete=models.CASCADE, related_name="items"
+        "powdercoat.Job",
+        verbose_name=_("job"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    template = models.ForeignKey(
+        "powdercoat.JobTemplate",
+        verbose_name=_("job template"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="items",
     )
     position = models.PositiveSmallIntegerField(_("line"), default=1)
     kind = models.CharField(
@@ -90,8 +106,30 @@ class LineItem(models.Model):
         default=False,
         help_text=_("The unit price was typed in over the calculated one."),
     )
+    calculated_unit_price = models.DecimalField(
+        _("calculated unit price"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("What the rates gave before an override; kept so the override stays visible."),
+    )
+    # The company rates and powder costs the price was worked out with (SPEC L5): editing the
+    # item later prices it the same way, whatever the shop's rates are by then.
+    pricing_basis = models.JSONField(_("pricing basis"), default=dict, blank=True, editable=False)
     photo_estimated = models.BooleanField(
         _("photo estimated"), default=False, help_text=_("Area and labour came from a photo.")
+    )
+    photo = models.ImageField(_("photo"), upload_to="items/%Y/%m/", blank=True)
+    shape = models.CharField(_("shape"), max_length=16, choices=Shape.choices, blank=True)
+    dimensions = models.JSONField(
+        _("dimensions (inches)"), default=dict, blank=True, help_text=_("The measured shape.")
+    )
+    estimate_note = models.CharField(
+        _("estimate note"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photo estimator suggested, next to the geometric figure."),
     )
     notes = models.TextField(_("notes"), blank=True)
 
@@ -102,6 +140,13 @@ class LineItem(models.Model):
         verbose_name_plural = _("line items")
         ordering = ("position", "id")
         constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(job__isnull=False, template__isnull=True)
+                    | models.Q(job__isnull=True, template__isnull=False)
+                ),
+                name="item_has_exactly_one_owner",
+            ),
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=1), name="item_quantity_positive"
             ),
@@ -120,6 +165,11 @@ class LineItem(models.Model):
     def line_total(self) -> Decimal:
         """Quantity times unit price, in cents."""
         return pricing.line_total(self.quantity, self.unit_price)
+
+    @property
+    def owner(self):
+        """The job, quote or template the item belongs to."""
+        return next(getattr(self, name) for name in OWNER_FIELDS if getattr(self, f"{name}_id"))
 
     @property
     def needs_coats(self) -> bool:

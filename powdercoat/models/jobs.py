@@ -80,6 +80,15 @@ class Job(ConcurrentTransitionMixin, TimeStampedModel):
         "powdercoat.Worker", verbose_name=_("assigned workers"), blank=True, related_name="jobs"
     )
     special_instructions = models.TextField(_("special instructions"), blank=True)
+    source_template = models.ForeignKey(
+        "powdercoat.JobTemplate",
+        verbose_name=_("made from template"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="jobs",
+    )
     estimated_hours = models.DecimalField(
         _("estimated hours"),
         max_digits=7,
