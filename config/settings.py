@@ -188,6 +188,13 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "shop@localhost")
 
 ######################################################################
+# Photo quote estimator (optional, off unless a URL is set; SPEC L6)
+######################################################################
+VISION_ESTIMATOR_URL = env_str("VISION_ESTIMATOR_URL", "")
+VISION_ESTIMATOR_KEY = env_str("VISION_ESTIMATOR_KEY", "")
+VISION_ESTIMATOR_TIMEOUT = env_int("VISION_ESTIMATOR_TIMEOUT", 10)
+
+######################################################################
 # Security (production)
 ######################################################################
 if not DEBUG:

@@ -339,3 +339,94 @@ def catalog_price(*, quantity: int, unit_price: Decimal, product_name: str) -> I
         CostLine(f"Catalog: {product_name}", f"{quantity} × ${price:,.2f}", money(price * quantity))
     ]
     return ItemPrice(lines=tuple(lines), line_total=lines[0].amount, unit_price=money(price))
+
+
+# -- photo quote geometry (SPEC L6) -----------------------------------------------------------
+
+# Enough digits that rounding to 0.01 sq ft never depends on the last one.
+PI = Decimal("3.14159265358979")
+SQ_IN_PER_SQ_FT = Decimal("144")
+
+# The values of powdercoat.models.choices.Shape, spelled out so this module stays free of Django.
+# Each shape's dimensions in inches, in the order a form asks for them, with the label a person
+# sees (and reads in error messages).
+SHAPE_DIMENSIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "flat_panel": (
+        ("length", "Length (in)"),
+        ("width", "Width (in)"),
+        ("thickness", "Thickness (in)"),
+    ),
+    "box": (
+        ("length", "Length (in)"),
+        ("width", "Width (in)"),
+        ("height", "Height (in)"),
+    ),
+    "cylinder": (
+        ("diameter", "Diameter (in)"),
+        ("length", "Length (in)"),
+    ),
+    "wheel": (
+        ("diameter", "Diameter (in)"),
+        ("width", "Width (in)"),
+    ),
+    "frame_tube": (
+        ("tube_diameter", "Tube diameter (in)"),
+        ("total_length", "Total length (in)"),
+    ),
+}
+
+# Sheet metal is often thin enough that its edges do not matter, so 0 is a fair thickness.
+_MAY_BE_ZERO = {("flat_panel", "thickness")}
+
+
+def _dimension(shape: str, key: str, label: str, dimensions: dict) -> Decimal:
+    value = dimensions.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise PricingError(f"{label} is required.")
+    if isinstance(value, bool):
+        raise PricingError(f"{label} must be a number, got {value!r}.")
+    number = _decimal(value.strip() if isinstance(value, str) else value, label)
+    if not number.is_finite():
+        raise PricingError(f"{label} must be a number, got {value!r}.")
+    if (shape, key) in _MAY_BE_ZERO:
+        if number < 0:
+            raise PricingError(f"{label} cannot be negative.")
+    elif number <= 0:
+        raise PricingError(f"{label} must be greater than 0.")
+    return number
+
+
+def shape_area_sqft(shape: str, dimensions: dict[str, Decimal | str | int]) -> Decimal:
+    """The surface to coat on one part, in sq ft to 0.01 (halves up), from inch dimensions.
+
+    - flat_panel: both faces and the four edges, 2·L·W + 2·T·(L + W).
+    - box: all six faces, 2·(L·W + L·H + W·H).
+    - cylinder: the side π·d·L plus both ends 2·π·(d/2)².
+    - wheel: an estimate that treats a spoked wheel as solid: both faces as discs 2·π·(d/2)²
+      plus the barrel π·d·w. Spokes hide about as much surface as their gaps leave out.
+    - frame_tube: the outside of the tube laid end to end, π·d·L (the inside is not coated).
+
+    The square inches are divided by 144. Dimension keys are those of SHAPE_DIMENSIONS; extra
+    keys are ignored. Raises PricingError naming the field by its label when a dimension is
+    missing, not a number, or not greater than 0 (a panel's thickness may be 0).
+    """
+    fields = SHAPE_DIMENSIONS.get(shape)
+    if fields is None:
+        known = ", ".join(SHAPE_DIMENSIONS)
+        raise PricingError(f"Unknown shape {shape!r}; choose one of: {known}.")
+    size = {key: _dimension(shape, key, label, dimensions) for key, label in fields}
+    if shape == "flat_panel":
+        length, width, thickness = size["length"], size["width"], size["thickness"]
+        square_inches = 2 * length * width + 2 * thickness * (length + width)
+    elif shape == "box":
+        length, width, height = size["length"], size["width"], size["height"]
+        square_inches = 2 * (length * width + length * height + width * height)
+    elif shape == "cylinder":
+        diameter, length = size["diameter"], size["length"]
+        square_inches = PI * diameter * length + 2 * PI * (diameter / 2) ** 2
+    elif shape == "wheel":
+        diameter, width = size["diameter"], size["width"]
+        square_inches = 2 * PI * (diameter / 2) ** 2 + PI * diameter * width
+    else:  # frame_tube
+        square_inches = PI * size["tube_diameter"] * size["total_length"]
+    return (square_inches / SQ_IN_PER_SQ_FT).quantize(CENT, rounding=ROUND_HALF_UP)
