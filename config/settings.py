@@ -314,6 +314,12 @@ UNFOLD = {
                         "permission": _can("powdercoat.view_inventoryactivity"),
                     },
                     {
+                        "title": _("Powder demand"),
+                        "icon": "monitoring",
+                        "link": reverse_lazy("admin:powdercoat_inventoryitem_demand"),
+                        "permission": _can("powdercoat.view_inventoryitem"),
+                    },
+                    {
                         "title": _("Prep services"),
                         "icon": "cleaning_services",
                         "link": _changelist("prepservice"),

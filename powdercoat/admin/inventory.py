@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,9 +16,10 @@ from unfold.contrib.filters.admin import (
     ChoicesDropdownFilter,
     RangeDateFilter,
 )
-from unfold.decorators import display
+from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminDecimalFieldWidget
 
+from admin_views.views.reports import PowderDemandView
 from powdercoat import badges
 from powdercoat.admin.filters import LowStockFilter
 from powdercoat.admin.mixins import HidesPricesMixin
@@ -151,6 +154,16 @@ class InventoryItemAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
     )
     inlines = (ActivityInline,)
 
+    actions_list = ("open_powder_demand",)
+
+    def get_urls(self):
+        """The powder demand report lives under the items list (before `<object_id>/` paths)."""
+        demand = self.admin_site.admin_view(PowderDemandView.as_view(model_admin=self))
+        return [
+            path("demand/", demand, name="powdercoat_inventoryitem_demand"),
+            *super().get_urls(),
+        ]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         """New items get the opening-stock field."""
         if obj is None:
@@ -181,6 +194,11 @@ class InventoryItemAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
                 user=request.user,
                 opening_quantity=form.cleaned_data.get("opening_quantity"),
             )
+
+    @action(description=_("Powder demand"), url_path="open-demand", icon="monitoring")
+    def open_powder_demand(self, request):
+        """The list's button to the powder demand report (SPEC I6)."""
+        return redirect(reverse(f"{self.admin_site.name}:powdercoat_inventoryitem_demand"))
 
     @display(description=_("name"), ordering="name")
     def display_name(self, item):
