@@ -3,9 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 from simple_history.admin import SimpleHistoryAdmin
-from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
     ChoicesDropdownFilter,
@@ -22,13 +20,14 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import action, display
 from unfold.enums import ActionVariant
-from unfold.widgets import UnfoldAdminTextareaWidget
 
+from admin_views.views.wizard import ItemWizardAdminMixin
 from powdercoat import badges
 from powdercoat.admin import forms as dialogs
 from powdercoat.admin.filters import JobViewFilter
+from powdercoat.admin.items import items_table
 from powdercoat.admin.mixins import HidesPricesMixin
-from powdercoat.models import Job, LineItem, LineItemCoat, LineItemPrep, StatusChange, Worker
+from powdercoat.models import Job, StatusChange, Worker
 from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.selectors import job_next_stage
 from powdercoat.services import jobs as job_services
@@ -40,75 +39,6 @@ STATUS_ORDER = Case(
     default=Value(len(WORKFLOW) + 1),
     output_field=IntegerField(),
 )
-
-
-# -- line items ------------------------------------------------------------------------------
-
-
-class LineItemCoatInline(TabularInline):
-    model = LineItemCoat
-    fields = ("position", "layer", "powder")
-    autocomplete_fields = ("powder",)
-    extra = 0
-    verbose_name_plural = _("coats (in spraying order)")
-
-
-class LineItemPrepInline(TabularInline):
-    model = LineItemPrep
-    fields = ("prep_service",)
-    extra = 0
-    verbose_name_plural = _("prep services")
-
-
-class LineItemFormSet(BaseInlineFormSet):
-    """Checks each item against its nested coats: only Labor Only items may have none (SPEC L2)."""
-
-    def clean(self):
-        """Refuse a powder-coated item saved without a coat."""
-        super().clean()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not form.instance.needs_coats:
-                continue
-            for nested in getattr(form, "nested_formsets", []):
-                coats = nested.formset
-                if coats.model is not LineItemCoat or not coats.is_valid():
-                    continue
-                kept = [
-                    f for f in coats.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
-                ]
-                if not kept:
-                    form.add_error(
-                        None,
-                        _("“%(item)s” needs at least one coat; only Labor Only items have none.")
-                        % {"item": data.get("description") or _("This item")},
-                    )
-
-
-class LineItemInline(HidesPricesMixin, StackedInline):
-    model = LineItem
-    formset = LineItemFormSet
-    fields = (
-        ("position", "kind"),
-        "description",
-        ("quantity", "surface_area_sqft", "labor_hours"),
-        "catalog_product",
-        ("unit_price", "price_overridden"),
-        "notes",
-    )
-    price_fields = ("unit_price", "price_overridden")
-    autocomplete_fields = ("catalog_product",)
-    formfield_overrides = {
-        models.TextField: {"widget": UnfoldAdminTextareaWidget(attrs={"rows": 2})},
-    }
-    inlines = (LineItemCoatInline, LineItemPrepInline)
-    extra = 0
-    tab = True
-    verbose_name_plural = _("line items")
-
-    def get_queryset(self, request):
-        """Items in line order with their catalogue product."""
-        return super().get_queryset(request).select_related("catalog_product")
 
 
 class StatusTimelineInline(TabularInline):
@@ -173,7 +103,7 @@ class JobForm(forms.ModelForm):
 
 
 @admin.register(Job)
-class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
+class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
     # List.
     list_display = (
         "display_number",
@@ -215,6 +145,7 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
     filter_horizontal = ("assigned_workers",)
     readonly_fields = (
         "number",
+        "display_items",
         "display_status_field",
         "price_summary",
         "created_at",
@@ -240,6 +171,10 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
             },
         ),
         (
+            _("Line items"),
+            {"fields": ("display_items",), "classes": ["tab"]},
+        ),
+        (
             _("Price"),
             {"fields": ("discount_percent", "price_summary"), "classes": ["tab"]},
         ),
@@ -251,7 +186,7 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
             },
         ),
     )
-    inlines = (LineItemInline, StatusTimelineInline)
+    inlines = (StatusTimelineInline,)
 
     # Status buttons on the job page.
     actions_detail = (
@@ -318,15 +253,6 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
         else:
             job_services.job_create(job=obj, user=request.user)
 
-    def save_related(self, request, form, formsets, change):
-        """When items were added or changed, bring the job's price up to date.
-
-        (Saving the job itself already priced it; this catches the items saved after it.)
-        """
-        super().save_related(request, form, formsets, change)
-        if any(formset.has_changed() for formset in formsets):
-            job_services.job_refresh_price(job=form.instance)
-
     # -- list columns -------------------------------------------------------------------------
 
     @display(description=_("job"), ordering="number")
@@ -370,6 +296,11 @@ class JobAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
         return badges.money_label(job.total_price)
 
     # -- job page fields ----------------------------------------------------------------------
+
+    @display(description=_("line items"))
+    def display_items(self, job):
+        """The items with their coats and prep sub-lines; changed through the item wizard."""
+        return items_table(self, job)
 
     @display(description=_("status"))
     def display_status_field(self, job):

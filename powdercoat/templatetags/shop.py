@@ -17,3 +17,11 @@ def status_badge(status: str):
 def priority_badge(priority: int):
     """Render a priority badge."""
     return badges.priority_badge(priority)
+
+
+@register.filter
+def money(amount):
+    """An amount written as the shop writes money everywhere: $1,250.50 (empty: a dash)."""
+    if amount is None or amount == "":
+        return "—"
+    return badges.money_label(amount)

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from powdercoat.models import Job, LineItem, StatusChange
-from powdercoat.models.choices import ItemKind, JobStatus, Priority
+from powdercoat.models import Job, StatusChange
+from powdercoat.models.choices import JobStatus, Priority
 from powdercoat.services.jobs import job_advance
 from tests.factories import (
     CustomerFactory,
@@ -182,30 +182,6 @@ def test_illegal_move_posted_directly_is_refused_with_a_message(company, office_
     assert Job.objects.get(pk=job.pk).status == JobStatus.COATING
 
 
-def _new_item(description, kind, *, powder=None, **fields):
-    """Form fields for one new item (and its coat), as the inline's "add" button produces them."""
-    data = {
-        "items-TOTAL_FORMS": "1",
-        "items-0-position": "1",
-        "items-0-kind": kind,
-        "items-0-description": description,
-        "items-0-coats-TOTAL_FORMS": "1" if powder else "0",
-        "items-0-coats-INITIAL_FORMS": "0",
-        "items-0-prep_lines-TOTAL_FORMS": "0",
-        "items-0-prep_lines-INITIAL_FORMS": "0",
-        **{f"items-0-{name}": value for name, value in fields.items()},
-    }
-    if powder:
-        data.update(
-            {
-                "items-0-coats-0-position": "1",
-                "items-0-coats-0-layer": "base",
-                "items-0-coats-0-powder": str(powder.pk),
-            }
-        )
-    return data
-
-
 def _post_change_form(client, job, **changes):
     data = form_data(client.get(_change_url(job)).content.decode(), form_id="job_form")
     data.update(changes)
@@ -225,46 +201,6 @@ def test_editing_details_keeps_the_status(company, office_client):
         Priority.HIGH,
         JobStatus.COATING,
     )
-
-
-def test_adding_an_item_with_a_coat_updates_the_price(company, office_client):
-    """A new item with its coat is saved from the job page and the price follows."""
-    job = job_at(JobStatus.APPROVED)
-    powder = PowderFactory()
-    response = _post_change_form(
-        office_client,
-        job,
-        **_new_item(
-            "Gate panel",
-            ItemKind.CALCULATED,
-            powder=powder,
-            quantity="2",
-            surface_area_sqft="24",
-            unit_price="150.00",
-        ),
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    item = LineItem.objects.get(job=job)
-    assert item.coats.get().powder == powder
-    job.refresh_from_db()
-    assert job.total_price == Decimal("300.00")
-
-
-def test_an_item_without_a_coat_is_refused_unless_labor_only(company, office_client):
-    """Powder-coated items need a coat; Labor Only items may have none (SPEC L2)."""
-    job = job_at(JobStatus.APPROVED)
-    fields = {"quantity": "10", "surface_area_sqft": "1", "unit_price": "5.00"}
-    response = _post_change_form(
-        office_client, job, **_new_item("Brackets", ItemKind.FLAT_RATE, **fields)
-    )
-    assert response.status_code == 200
-    assert "“Brackets” needs at least one coat" in response.content.decode()
-    assert not LineItem.objects.filter(job=job).exists()
-    response = _post_change_form(
-        office_client, job, **_new_item("Brackets", ItemKind.LABOR_ONLY, **fields)
-    )
-    assert response.status_code == 302
-    assert LineItem.objects.filter(job=job, kind=ItemKind.LABOR_ONLY).exists()
 
 
 def test_new_job_from_the_admin_gets_a_number_and_pending(company, office_client):
