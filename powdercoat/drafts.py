@@ -88,6 +88,11 @@ class ItemDraft:
         return self.kind != ItemKind.LABOR_ONLY
 
     @property
+    def area_typed_in(self) -> bool:
+        """A photo quote whose area was typed over the one worked out from the shape."""
+        return bool(self.dimensions.get("_area_override"))
+
+    @property
     def powder_ids(self) -> list[int]:
         return [coat.powder_id for coat in self.coats]
 

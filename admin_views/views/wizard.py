@@ -16,8 +16,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.dateparse import parse_date
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from unfold.views import UnfoldModelAdminViewMixin
 
@@ -47,17 +49,17 @@ SESSION_KEY = "item_wizard"
 MAX_OPEN_DRAFTS = 8
 
 STEP_TITLES = {
-    "kind": _("Kind & basics"),
-    "size": _("Size & quantity"),
-    "coats": _("Coatings"),
-    "prep": _("Prep services"),
-    "review": _("Review & price"),
-    "catalog": _("Save to catalogue"),
+    "kind": gettext_lazy("Kind & basics"),
+    "size": gettext_lazy("Size & quantity"),
+    "coats": gettext_lazy("Coatings"),
+    "prep": gettext_lazy("Prep services"),
+    "review": gettext_lazy("Review & price"),
+    "catalog": gettext_lazy("Save to catalogue"),
 }
 SIZE_TITLES = {
-    ItemKind.CATALOG: _("Catalogue product"),
-    ItemKind.PHOTO_QUOTE: _("Photo & shape"),
-    ItemKind.LABOR_ONLY: _("Hours & quantity"),
+    ItemKind.CATALOG: gettext_lazy("Catalogue product"),
+    ItemKind.PHOTO_QUOTE: gettext_lazy("Photo & shape"),
+    ItemKind.LABOR_ONLY: gettext_lazy("Hours & quantity"),
 }
 SIZE_FORMS = {
     ItemKind.CATALOG: steps.CatalogPickForm,
@@ -86,7 +88,7 @@ def _url_name(model_admin, suffix: str) -> str:
 class ItemWizardBase(UnfoldModelAdminViewMixin, TemplateView):
     """Loads the job or template from the address; the user needs change rights and prices."""
 
-    title = _("Line item")
+    title = gettext_lazy("Line item")
 
     def get_permission_required(self):
         opts = self.model_admin.opts
@@ -376,7 +378,7 @@ class ItemWizardStepView(ItemWizardBase):
                 and draft.kind == ItemKind.PHOTO_QUOTE
                 and estimators.vision_estimator_configured(),
                 "photo_url": default_storage.url(draft.photo_name) if draft.photo_name else "",
-                "rates_taken_on": draft.basis.get("taken_on", ""),
+                "rates_taken_on": parse_date(draft.basis.get("taken_on") or ""),
                 "shape_dimensions": pricing.SHAPE_DIMENSIONS,
             }
         )
@@ -445,7 +447,8 @@ class ItemEstimateView(ItemWizardStepView):
                 form.apply(draft)
             else:
                 errors = _form_messages(form)
-        return self.render_to_response({"estimate": self.estimate(draft), "errors": errors})
+        context = {"estimate": self.estimate(draft), "errors": errors, "draft": draft}
+        return self.render_to_response(context)
 
     def get(self, request, object_id, token):
         return self.post(request, object_id, token)

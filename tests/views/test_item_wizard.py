@@ -11,6 +11,7 @@ from powdercoat.models import CatalogProduct, Job, LineItem
 from powdercoat.models.choices import CoatLayer, ItemKind, JobStatus, PrepPricing
 from tests.factories import (
     CatalogProductFactory,
+    LineItemFactory,
     PowderFactory,
     PrepServiceFactory,
     job_at,
@@ -481,3 +482,58 @@ def test_removing_an_item_reprices_the_job(shop, office_client):
     follow(office_client.post(url))
     assert not LineItem.objects.filter(pk=item.pk).exists()
     assert Job.objects.get(pk=job.pk).total_price == 0
+
+
+# -- the live estimate (SPEC L4) --------------------------------------------------------------
+
+
+def test_live_estimate_follows_the_area_and_warns_when_stock_is_short(shop, office_client):
+    """The estimate answers typed values without saving them, counting other active jobs.
+
+    Gloss black covers 192.3 / (1.6 x 2) = 60.09 sq ft/lb at 65 %: 12 x 6.5 sq ft needs 2.0 lb,
+    12 x 20 sq ft needs 6.2 lb. With 8 lb on hand and another job needing 2.0 lb, 6.2 is short.
+    """
+    black = PowderFactory(
+        name="Jet black",
+        unit_cost=Decimal("10"),
+        specific_gravity=Decimal("1.6"),
+        film_thickness_mils=Decimal("2"),
+        opening_stock=Decimal("8"),
+    )
+    other = job_at(JobStatus.COATING)
+    other_item = LineItemFactory(job=other, quantity=12, surface_area_sqft=Decimal("6.5"))
+    other_item.coats.create(powder=black, position=1)
+
+    job = job_at(JobStatus.APPROVED)
+    url = follow(step(office_client, start(office_client, job), description="Rails"))
+    url = follow(step(office_client, url, quantity="12", surface_area_sqft="6.5"))
+    office_client.post(url, {**coats((black, CoatLayer.BASE)), "_back": "1"})
+    size = url.replace("/coats/", "/size/")
+    token = url.split("/")[-3]
+    estimate_url = reverse("admin:powdercoat_job_item_estimate", args=[job.pk, token])
+
+    calm = office_client.post(
+        estimate_url, {"_step": "size", "quantity": "12", "surface_area_sqft": "6.5"}
+    ).content.decode()
+    assert "2.0 lb" in calm and "Not enough" not in calm
+
+    short = office_client.post(
+        estimate_url, {"_step": "size", "quantity": "12", "surface_area_sqft": "20"}
+    ).content.decode()
+    assert "6.2 lb" in short
+    assert "Not enough Jet black" in short and "0.2 lb more than is on hand" in short
+
+    bad = office_client.post(
+        estimate_url, {"_step": "size", "quantity": "12", "surface_area_sqft": "-1"}
+    ).content.decode()
+    assert "Surface area cannot be negative." in bad
+    assert 'value="6.5"' in office_client.get(size).content.decode()  # nothing was saved
+
+
+def test_estimate_of_an_expired_draft_says_so(shop, office_client):
+    """An old tab asking for an estimate gets a sentence, not an error."""
+    job = job_at(JobStatus.APPROVED)
+    url = reverse("admin:powdercoat_job_item_estimate", args=[job.pk, "gone"])
+    response = office_client.post(url, {"_step": "size"})
+    assert response.status_code == 200
+    assert "has expired" in response.content.decode()
