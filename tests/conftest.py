@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -47,6 +48,10 @@ def company(db):
 
 
 def _user_in(role: str, username: str, **extra):
+    # Transactional tests (browser, concurrency) flush the tables, taking the role groups
+    # made by migration 0002 with them; recreate them the way that migration does.
+    if not Group.objects.filter(name=role).exists():
+        roles.sync_roles(django_apps)
     user = UserFactory(username=username, is_staff=True, **extra)
     user.groups.add(Group.objects.get(name=role))
     return user

@@ -1,0 +1,103 @@
+"""The item wizard in a real browser: a Calculated item with two coats, prep and the catalogue."""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from powdercoat.models import CatalogProduct, LineItem
+from powdercoat.models.choices import JobStatus, PrepPricing
+from tests.factories import CustomerFactory, PowderFactory, PrepServiceFactory, job_at
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw-for-tests")
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}/admin/")
+
+
+def test_calculated_item_with_live_estimate_saved_to_the_catalogue(
+    live_server, page, screenshot, office_user, company
+):
+    """Walk the wizard: the estimate changes with the area, warns when short, and saves."""
+    primer = PowderFactory(
+        name="Zinc primer", coverage_rate=Decimal("30"), opening_stock=Decimal("40")
+    )
+    black = PowderFactory(
+        name="Gloss black",
+        specific_gravity=Decimal("1.6"),
+        film_thickness_mils=Decimal("2"),
+        opening_stock=Decimal("5"),
+        swatch_hex="#111111",
+    )
+    blasting = PrepServiceFactory(
+        name="Sandblasting", pricing_method=PrepPricing.PER_SQFT, rate=Decimal("1.50")
+    )
+    job = job_at(JobStatus.APPROVED, customer=CustomerFactory(company_name="Ridge Cycles"))
+
+    _log_in(page, live_server, office_user.username)
+    page.goto(f"{live_server.url}/admin/powdercoat/job/{job.pk}/change/")
+    page.get_by_text("Line items", exact=True).first.click()
+    page.get_by_role("link", name="Add item").click()
+
+    page.get_by_label("Calculated").check()
+    page.locator("[name=description]").fill("17 in wheels")
+    screenshot("wizard-1-kind")
+    page.get_by_role("button", name="Next").click()
+
+    page.locator("[name=quantity]").fill("12")
+    page.locator("[name=surface_area_sqft]").fill("6.5")
+    page.get_by_role("button", name="Next").click()
+
+    page.locator("select[name='coats-0-powder']").select_option(label=str(primer))
+    page.locator("select[name='coats-0-layer']").select_option("primer")
+    page.locator("select[name='coats-1-powder']").select_option(label=str(black))
+    estimate = page.locator("#pc-estimate")
+    black_row = estimate.locator(f"tr[data-powder='{black.pk}'] .pc-needed")
+    expect(black_row).to_have_text("2.0 lb")  # 78 sq ft / (60.09 x 65 %)
+    expect(estimate.locator(f"tr[data-powder='{primer.pk}'] .pc-needed")).to_have_text("4.0 lb")
+    expect(estimate).not_to_contain_text("Not enough")
+    screenshot("wizard-3-coats")
+
+    # Back to the size: a bigger area changes the estimate without reloading the page.
+    page.get_by_role("button", name="Back").click()
+    marker = page.evaluate("() => (window.__sameDocument = 'yes')")
+    page.locator("[name=surface_area_sqft]").fill("20")
+    expect(estimate.locator(f"tr[data-powder='{black.pk}'] .pc-needed")).to_have_text("6.2 lb")
+    expect(estimate).to_contain_text("Not enough Gloss black")
+    assert page.evaluate("() => window.__sameDocument") == marker, "the page reloaded"
+    screenshot("wizard-2-size-short")
+    page.locator("[name=surface_area_sqft]").fill("6.5")
+    expect(estimate.locator(f"tr[data-powder='{black.pk}'] .pc-needed")).to_have_text("2.0 lb")
+    page.get_by_role("button", name="Next").click()
+
+    expect(page.locator("select[name='coats-1-powder']")).to_have_value(str(black.pk))
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Sandblasting").check()
+    page.get_by_role("button", name="Next").click()
+
+    breakdown = page.locator(".pc-breakdown")
+    expect(breakdown).to_contain_text("Prep: Sandblasting")
+    expect(breakdown).to_contain_text("2 coats")
+    screenshot("wizard-5-review")
+    page.get_by_role("button", name="Next").click()
+
+    expect(page.locator("[name=name]")).to_have_value("17 in wheels")
+    page.locator("[name=name]").fill("17 in wheel set")
+    screenshot("wizard-6-catalogue")
+    page.get_by_role("button", name="Save to catalogue and finish").click()
+
+    expect(page.locator("body")).to_contain_text("Saved to the catalogue as “17 in wheel set”")
+    page.get_by_text("Line items", exact=True).first.click()
+    expect(page.locator(".pc-items")).to_contain_text("Sandblasting")
+    screenshot("wizard-7-job-items")
+
+    item = LineItem.objects.get(job=job)
+    assert [coat.powder_id for coat in item.coats.all()] == [primer.pk, black.pk]
+    assert [line.prep_service_id for line in item.prep_lines.all()] == [blasting.pk]
+    product = CatalogProduct.objects.get(name="17 in wheel set")
+    assert product.unit_price == item.unit_price and product.default_quantity == 12
