@@ -285,6 +285,12 @@ UNFOLD = {
                         "permission": _can("powdercoat.view_job"),
                     },
                     {
+                        "title": _("Job templates"),
+                        "icon": "content_copy",
+                        "link": _changelist("jobtemplate"),
+                        "permission": _can("powdercoat.view_jobtemplate"),
+                    },
+                    {
                         "title": _("Customers"),
                         "icon": "groups",
                         "link": _changelist("customer"),

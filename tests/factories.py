@@ -10,6 +10,7 @@ from powdercoat.models import (
     Customer,
     InventoryItem,
     Job,
+    JobTemplate,
     LineItem,
     LineItemCoat,
     LineItemPrep,
@@ -158,3 +159,25 @@ def job_at(status: str, *, held_at: str = JobStatus.COATING, **fields) -> Job:
     elif status != JobStatus.PENDING:
         job_set_status(job=job, user=None, status=status, note="setup")
     return Job.objects.get(pk=job.pk)
+
+
+class JobTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JobTemplate
+
+    name = factory.Sequence(lambda n: f"Template {n}")
+    description = factory.LazyAttribute(lambda template: f"{template.name} job")
+
+
+class TemplateLineItemFactory(factory.django.DjangoModelFactory):
+    """A line item on a job template (templates have no price to keep in step)."""
+
+    class Meta:
+        model = LineItem
+
+    template = factory.SubFactory(JobTemplateFactory)
+    kind = ItemKind.CALCULATED
+    description = factory.Sequence(lambda n: f"Rail {n}")
+    quantity = 2
+    surface_area_sqft = Decimal("3.0")
+    unit_price = Decimal("30.00")

@@ -1,5 +1,14 @@
 """Admin registrations of the shop, one module per aggregate."""
 
-from powdercoat.admin import catalog, customers, inventory, jobs, settings, users, workers
+from powdercoat.admin import (
+    catalog,
+    customers,
+    inventory,
+    jobs,
+    settings,
+    templates,
+    users,
+    workers,
+)
 
-__all__ = ["catalog", "customers", "inventory", "jobs", "settings", "users", "workers"]
+__all__ = ["catalog", "customers", "inventory", "jobs", "settings", "templates", "users", "workers"]

@@ -1,4 +1,4 @@
-"""Forms of the job page's status dialogs (advance, hold, resume, cancel, reopen, set status)."""
+"""Forms of the admin's dialogs: the job status moves, and saving or using job templates."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -6,9 +6,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import BaseDialogForm
-from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
+from unfold.widgets import (
+    UnfoldAdminSelectWidget,
+    UnfoldAdminSingleDateWidget,
+    UnfoldAdminTextareaWidget,
+    UnfoldAdminTextInputWidget,
+)
 
-from powdercoat.models import Job
+from powdercoat.models import Customer, Job, JobTemplate
 from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.selectors import job_next_stage
 
@@ -128,3 +133,49 @@ class SetStatusForm(StatusDialogForm):
         self.fields["status"].choices = [
             (stage.value, stage.label) for stage in WORKFLOW if stage != self.job.status
         ]
+
+
+# -- job templates (SPEC T) -------------------------------------------------------------------
+
+
+class SaveAsTemplateForm(BaseDialogForm):
+    """The name of the template a job's items are saved as; it starts as the job's description."""
+
+    name = forms.CharField(
+        label=_("Template name"),
+        max_length=JobTemplate._meta.get_field("name").max_length,
+        widget=UnfoldAdminTextInputWidget,
+    )
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        job = get_job_or_404(object_id)
+        self.fields["name"].initial = job.description[: self.fields["name"].max_length]
+
+
+class DatePickerWidget(UnfoldAdminSingleDateWidget):
+    """The browser's own date picker: dialogs are loaded after the admin's calendar script ran."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class CustomerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        """The customer's short name, with the contact person for companies."""
+        if obj.company_name and obj.contact_name:
+            return f"{obj.company_name} ({obj.contact_name})"
+        return obj.display_name
+
+
+class JobFromTemplateForm(BaseDialogForm):
+    """The customer a job made from a template is for, and when it is due."""
+
+    customer = CustomerChoiceField(
+        label=_("Customer"),
+        queryset=Customer.objects.active().order_by("company_name", "contact_name"),
+        widget=UnfoldAdminSelectWidget,
+    )
+    due_date = forms.DateField(label=_("Due (optional)"), required=False, widget=DatePickerWidget)

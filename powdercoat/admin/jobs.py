@@ -31,6 +31,7 @@ from powdercoat.models import Job, StatusChange, Worker
 from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.selectors import job_next_stage
 from powdercoat.services import jobs as job_services
+from powdercoat.services.templates import template_create_from_job
 
 # Sort statuses in shop order rather than alphabetically.
 STATUS_ORDER = Case(
@@ -196,6 +197,7 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
         "cancel_job",
         "reopen_job",
         "set_job_status",
+        "save_as_template",
     )
 
     def get_queryset(self, request):
@@ -532,3 +534,42 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
         )
+
+    # -- job templates (SPEC T1) --------------------------------------------------------------
+
+    def has_save_as_template_permission(self, request, object_id=None):
+        """Saving a job as a template needs the right to add templates."""
+        return request.user.has_perm("powdercoat.add_jobtemplate")
+
+    @action(
+        description=_("Save as template"),
+        url_path="save-as-template",
+        icon="content_copy",
+        permissions=["save_as_template"],
+        dialog={
+            "title": _("Save the job's items as a template"),
+            "description": _("The template gets copies of the items, so later changes stay apart."),
+            "form_class": dialogs.SaveAsTemplateForm,
+            "form_submit_text": _("Save template"),
+        },
+    )
+    def save_as_template(self, request, form, object_id):
+        """Copy the job's items into a new template, and open it."""
+        job = self._job(request, object_id)
+        try:
+            template = template_create_from_job(
+                job=job, name=form.cleaned_data["name"], user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            url = reverse("admin:powdercoat_job_change", args=[job.pk])
+        else:
+            messages.success(
+                request,
+                _("%(number)s saved as the template “%(name)s”.")
+                % {"number": job.number, "name": template.name},
+            )
+            url = reverse("admin:powdercoat_jobtemplate_change", args=[template.pk])
+        if request.htmx:
+            return HttpResponse(headers={"HX-Redirect": url})
+        return redirect(url)

@@ -35,7 +35,7 @@ def _action_url(job, path):
 def _buttons(client, job) -> list[str]:
     """Titles of the status buttons the job page offers."""
     actions = client.get(_change_url(job)).context["actions_detail"]
-    return [str(action["title"]) for action in actions]
+    return [str(a["title"]) for a in actions if str(a["title"]) != "Save as template"]
 
 
 def test_job_page_shows_items_coats_prep_and_timeline(company, office_client, floor_user):
@@ -255,3 +255,23 @@ def test_changing_the_discount_on_the_page_reprices_the_job(company, office_clie
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.total_price == Decimal("180.00")
+
+
+def test_job_page_queries_do_not_grow_with_items(company, office_client):
+    """The job page runs the same number of queries for 1 item as for 12, coats and prep too."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count: int) -> int:
+        job = job_at(JobStatus.COATING)
+        for _ in range(count):
+            item = LineItemFactory(job=job)
+            LineItemCoatFactory(item=item, powder=PowderFactory())
+            LineItemPrepFactory(item=item, prep_service=PrepServiceFactory())
+        office_client.get(_change_url(job))  # warm caches (content types, session)
+        with CaptureQueriesContext(connection) as captured:
+            response = office_client.get(_change_url(job))
+        assert response.status_code == 200
+        return len(captured)
+
+    assert queries_for(1) == queries_for(12)
