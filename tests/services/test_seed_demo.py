@@ -22,6 +22,7 @@ from powdercoat.models import (
     InventoryActivity,
     InventoryItem,
     Job,
+    JobTemplate,
     LineItem,
     LineItemCoat,
     LineItemPrep,
@@ -145,6 +146,13 @@ class TestDemoShop:
         assert PrepService.objects.count() == 5
         assert set(LineItem.objects.values_list("kind", flat=True)) == set(ItemKind.values)
         assert CompanySettings.load().name == "Ironclad Powder Coating"
+
+    def test_templates_hold_items_and_leave_job_counts_alone(self, demo_shop):
+        """Three job templates with items of their own; their items are not on any job."""
+        templates = JobTemplate.objects.all()
+        assert templates.count() == 3
+        assert all(template.items.exists() for template in templates)
+        assert not LineItem.objects.filter(template__isnull=False, job__isnull=False).exists()
 
     def test_customers_cover_the_special_cases(self, demo_shop):
         """Tax exempt, no status emails, inactive, discounted: each case has a customer."""

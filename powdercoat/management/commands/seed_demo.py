@@ -24,6 +24,7 @@ from powdercoat.models import (
     InventoryActivity,
     InventoryItem,
     Job,
+    JobTemplate,
     LineItem,
     LineItemCoat,
     LineItemPrep,
@@ -458,7 +459,7 @@ def days_from(today: date, days: int | None) -> date | None:
     return None if days is None else today + timedelta(days=days)
 
 
-def add_line_item(job: Job, position: int, row: dict, seed: Seed) -> LineItem:
+def add_line_item(owner: Job | JobTemplate, position: int, row: dict, seed: Seed) -> LineItem:
     """One line item with its coats and prep sub-lines; a catalogue item fills the gaps."""
     row = dict(row)
     product = lookup(seed.products, row.pop("catalog"), "product") if "catalog" in row else None
@@ -484,8 +485,9 @@ def add_line_item(job: Job, position: int, row: dict, seed: Seed) -> LineItem:
         raise CommandError(
             f"{values['description']!r}: Labor Only items have no coats, every other kind has some."
         )
+    owner_field = "template" if isinstance(owner, JobTemplate) else "job"
     item = LineItem.objects.create(
-        job=job,
+        **{owner_field: owner},
         position=position,
         catalog_product=product,
         photo_estimated=kind == ItemKind.PHOTO_QUOTE,
@@ -626,6 +628,23 @@ def backdate_job_history(job: Job, created_at: datetime, change_times: list[date
     Job.history.model._default_manager.bulk_update(records, ["history_date"])
 
 
+def load_templates(rows: list[dict], seed: Seed) -> Tally:
+    """0008: job templates, by name; a template that exists already is left as the shop has it."""
+    tally = Tally()
+    for row in rows:
+        if JobTemplate.objects.filter(name=row["name"]).exists():
+            tally.count(UNCHANGED)
+            continue
+        fields = {name: value for name, value in row.items() if name != "items"}
+        template = JobTemplate(created_by=seed.office, **field_values(JobTemplate, fields))
+        template._history_user = seed.office
+        template.save()
+        for position, item_row in enumerate(row["items"], start=1):
+            add_line_item(template, position, item_row, seed)
+        tally.count(CREATED)
+    return tally
+
+
 # -- the command ----------------------------------------------------------------------------------
 
 LOADERS = (
@@ -636,6 +655,7 @@ LOADERS = (
     ("Customers", "0005_customers.json", load_customers),
     ("Catalogue products", "0006_catalog.json", load_catalog),
     ("Jobs", "0007_jobs.json", load_jobs),
+    ("Job templates", "0008_templates.json", load_templates),
 )
 
 
