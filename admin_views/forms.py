@@ -263,6 +263,14 @@ class PhotoSizeForm(StepForm):
             "labor_hours": draft.labor_hours,
         }
 
+    def dimension_rows(self) -> list[tuple[forms.BoundField, str]]:
+        """Each dimension field once, with the shapes that use it (the page hides the rest)."""
+        shapes_of: dict[str, list[str]] = {}
+        for shape, dimensions in pricing.SHAPE_DIMENSIONS.items():
+            for key, _label in dimensions:
+                shapes_of.setdefault(key, []).append(shape)
+        return [(self[f"dim_{key}"], " ".join(shapes)) for key, shapes in shapes_of.items()]
+
     def dimension_values(self) -> dict[str, str]:
         shape = self.cleaned_data.get("shape")
         return {

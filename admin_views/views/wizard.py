@@ -379,7 +379,6 @@ class ItemWizardStepView(ItemWizardBase):
                 and estimators.vision_estimator_configured(),
                 "photo_url": default_storage.url(draft.photo_name) if draft.photo_name else "",
                 "rates_taken_on": parse_date(draft.basis.get("taken_on") or ""),
-                "shape_dimensions": pricing.SHAPE_DIMENSIONS,
             }
         )
         if context["show_estimate"]:

@@ -267,6 +267,9 @@ def test_photo_quote_area_from_the_shape_and_the_photo_kept(
     job = job_at(JobStatus.APPROVED)
     url = start(office_client, job)
     url = follow(step(office_client, url, kind=ItemKind.PHOTO_QUOTE, description="Odd wheel"))
+    page = office_client.get(url).content.decode()
+    for shared in ("dim_length", "dim_diameter", "dim_width"):  # used by several shapes
+        assert page.count(f'name="{shared}"') == 1, shared
     url = follow(
         step(
             office_client,
