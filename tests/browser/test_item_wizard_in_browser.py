@@ -101,3 +101,29 @@ def test_calculated_item_with_live_estimate_saved_to_the_catalogue(
     assert [line.prep_service_id for line in item.prep_lines.all()] == [blasting.pk]
     product = CatalogProduct.objects.get(name="17 in wheel set")
     assert product.unit_price == item.unit_price and product.default_quantity == 12
+
+
+def test_photo_quote_shows_the_fields_of_the_chosen_shape_and_its_area(
+    live_server, page, screenshot, office_user, company
+):
+    """Switching the shape swaps the dimension fields; the area follows without a reload."""
+    job = job_at(JobStatus.APPROVED)
+    _log_in(page, live_server, office_user.username)
+    page.goto(f"{live_server.url}/admin/powdercoat/job/{job.pk}/items/add/")
+    page.get_by_label("Photo Quote").check()
+    page.locator("[name=description]").fill("Battery box")
+    page.get_by_role("button", name="Next").click()
+
+    page.locator("[name=shape]").select_option("box")
+    expect(page.locator("[name=dim_height]")).to_be_visible()
+    expect(page.locator("[name=dim_diameter]")).to_be_hidden()
+    page.locator("[name=dim_length]").fill("12")
+    page.locator("[name=dim_width]").fill("10")
+    page.locator("[name=dim_height]").fill("8")
+    # 2 x (120 + 96 + 80) = 592 sq in = 4.11 sq ft
+    expect(page.locator("#pc-estimate")).to_contain_text("Area per part: 4.11 sq ft")
+
+    page.locator("[name=shape]").select_option("wheel")
+    expect(page.locator("[name=dim_diameter]")).to_be_visible()
+    expect(page.locator("[name=dim_height]")).to_be_hidden()
+    screenshot("wizard-photo-quote-shape")
