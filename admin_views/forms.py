@@ -18,7 +18,7 @@ from unfold.widgets import (
 
 from powdercoat import pricing
 from powdercoat.drafts import CoatDraft, ItemDraft
-from powdercoat.models import CatalogProduct, InventoryItem, PrepService
+from powdercoat.models import CatalogProduct, CompanySettings, InventoryItem, PrepService
 from powdercoat.models.choices import CoatLayer, ItemKind, Shape
 
 MAX_COATS = 6
@@ -346,7 +346,27 @@ class BaseCoatFormSet(forms.BaseFormSet):
             form.fields["powder"].choices = [("", "—")] + [(p.pk, str(p)) for p in choices]
 
     def clean(self):
-        """Only Labor Only items may have no coat (SPEC L2)."""
+        """Only Labor Only items may have no coat (SPEC L2); every powder must cover something."""
+        if any(self.errors):
+            return
+        company = CompanySettings.load()
+        for form in self.forms:
+            powder = getattr(form, "cleaned_data", {}).get("powder")
+            if powder is None:
+                continue
+            try:
+                coverage = powder.coverage_sqft_per_lb(company.default_coverage_sqft_per_lb)
+            except pricing.PricingError:
+                coverage = Decimal("0")
+            if coverage <= 0:
+                form.add_error(
+                    "powder",
+                    _(
+                        "%(powder)s has no usable coverage rate (0 sq ft/lb); fix it on its "
+                        "inventory page first."
+                    )
+                    % {"powder": powder},
+                )
         if any(self.errors):
             return
         if self.draft.needs_coats and not self.coats():

@@ -17,6 +17,10 @@ from tests.factories import UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# The vision estimator stand-in server is a fixture several test modules use.
+pytest_plugins = ["tests.vision_stand_in"]
+
+
 def pytest_configure(config):
     """Tests talk plain http, to the test client and to the live server alike.
 

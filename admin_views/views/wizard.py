@@ -382,11 +382,15 @@ class ItemWizardStepView(ItemWizardBase):
             }
         )
         if context["show_estimate"]:
-            context["estimate"] = self.estimate(draft)
+            context["estimate"], context["errors"] = self.estimate(draft)
         return context
 
-    def estimate(self, draft: ItemDraft):
-        return draft_powder_estimate(draft, job=self.exclude_job())
+    def estimate(self, draft: ItemDraft) -> tuple[list, list[str]]:
+        """The powder rows for the side panel, and any figure that could not be worked out."""
+        try:
+            return draft_powder_estimate(draft, job=self.exclude_job()), []
+        except pricing.PricingError as error:
+            return [], [str(error)]
 
 
 class PriceView:
@@ -446,7 +450,8 @@ class ItemEstimateView(ItemWizardStepView):
                 form.apply(draft)
             else:
                 errors = _form_messages(form)
-        context = {"estimate": self.estimate(draft), "errors": errors, "draft": draft}
+        rows, problems = self.estimate(draft)
+        context = {"estimate": rows, "errors": errors + problems, "draft": draft}
         return self.render_to_response(context)
 
     def get(self, request, object_id, token):

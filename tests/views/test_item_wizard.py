@@ -88,7 +88,10 @@ def shop(company):
             film_thickness_mils=Decimal("2"),
         ),
         "blast": PrepServiceFactory(
-            name="Sandblasting", pricing_method=PrepPricing.PER_SQFT, rate=Decimal("1.50")
+            name="Sandblasting",
+            pricing_method=PrepPricing.PER_SQFT,
+            rate=Decimal("1.50"),
+            stage=JobStatus.SANDBLASTING,
         ),
     }
 
@@ -540,3 +543,92 @@ def test_estimate_of_an_expired_draft_says_so(shop, office_client):
     response = office_client.post(url, {"_step": "size"})
     assert response.status_code == 200
     assert "has expired" in response.content.decode()
+
+
+def test_a_powder_whose_coverage_works_out_to_zero_is_refused_on_the_coats_step(
+    shop, office_client, monkeypatch
+):
+    """The database refuses a zero coverage rate; should one ever reach the wizard anyway
+    (say a broken default), the coat row says so and the estimate panel does not crash."""
+    from powdercoat.models import InventoryItem
+
+    job = job_at(JobStatus.APPROVED)
+    url = follow(step(office_client, start(office_client, job), description="Rail"))
+    url = follow(step(office_client, url, quantity="2", surface_area_sqft="3"))
+    monkeypatch.setattr(InventoryItem, "coverage_sqft_per_lb", lambda self, default: Decimal("0"))
+    html = errors_of(step(office_client, url, **coats((shop["black"], CoatLayer.BASE))))
+    assert "has no usable coverage rate (0 sq ft/lb)" in html
+    token = url.split("/")[-3]
+    estimate_url = reverse("admin:powdercoat_job_item_estimate", args=[job.pk, token])
+    panel = office_client.post(
+        estimate_url, {"_step": "coats", **coats((shop["black"], CoatLayer.BASE))}
+    )
+    assert panel.status_code == 200
+    assert "has no usable coverage rate" in panel.content.decode()
+
+
+def test_photo_estimator_suggestion_is_shown_beside_the_shape_area(
+    shop, office_client, settings, tmp_path, stand_in
+):
+    """Asking the stand-in estimator shows its figure as a suggestion; the shape's area stays."""
+    settings.MEDIA_ROOT = tmp_path
+    job = job_at(JobStatus.APPROVED)
+    url = start(office_client, job)
+    url = follow(step(office_client, url, kind=ItemKind.PHOTO_QUOTE, description="Odd wheel"))
+    assert "Ask the photo estimator" in office_client.get(url).content.decode()
+    fields = {"shape": "wheel", "dim_diameter": "17", "dim_width": "8", "quantity": "4"}
+    again = follow(step(office_client, url, button="_vision", files={"photo": _png()}, **fields))
+    assert again == url  # stays on the photo step
+    html = office_client.get(url).content.decode()
+    assert "Photo estimator suggests 6.50 sq ft per part, about 0.75 h of labour." in html
+    assert "Area per part: <strong>6.12 sq ft</strong>" in html
+    [request] = stand_in.received
+    assert request["body"]["shape"] == "wheel"
+    assert request["body"]["dimensions_in"] == {"diameter": "17", "width": "8"}
+
+    url = follow(step(office_client, url))
+    url = follow(step(office_client, url, **coats((shop["black"], CoatLayer.BASE))))
+    url = follow(step(office_client, url))
+    follow(step(office_client, follow(step(office_client, url)), button="_finish"))
+    item = LineItem.objects.get(job=job)
+    assert item.surface_area_sqft == Decimal("6.120")  # the suggestion is not applied
+    assert item.estimate_note.startswith("Photo estimator suggests 6.50 sq ft")
+
+
+def test_photo_estimator_failure_is_a_message_not_an_error(
+    shop, office_client, settings, tmp_path, stand_in
+):
+    """An estimator answering HTTP 500 gives a warning on the step; the wizard goes on."""
+    settings.MEDIA_ROOT = tmp_path
+    stand_in.status = 500
+    job = job_at(JobStatus.APPROVED)
+    url = start(office_client, job)
+    url = follow(step(office_client, url, kind=ItemKind.PHOTO_QUOTE, description="Odd wheel"))
+    fields = {"shape": "wheel", "dim_diameter": "17", "dim_width": "8", "quantity": "4"}
+    follow(step(office_client, url, button="_vision", files={"photo": _png()}, **fields))
+    html = office_client.get(url).content.decode()
+    assert "HTTP 500" in html
+    assert "Photo estimator suggests" not in html
+
+
+def test_prep_added_through_the_wizard_decides_where_advance_goes(shop, office_client):
+    """With sandblasting on an item Advance goes to Sandblasting; without items it skips it."""
+    job = job_at(JobStatus.IN_PREPARATION)
+    page = reverse("admin:powdercoat_job_change", args=[job.pk])
+
+    def advance_label() -> str:
+        actions = office_client.get(page).context["actions_detail"]
+        return next(str(a["title"]) for a in actions if str(a["title"]).startswith("Advance"))
+
+    assert advance_label() == "Advance to In Oven"
+    follow(
+        step(
+            office_client,
+            follow(step(office_client, walk_calculated(office_client, job, shop))),
+            button="_finish",
+        )
+    )
+    assert advance_label() == "Advance to Sandblasting"
+    item = LineItem.objects.get(job=job)
+    follow(office_client.post(reverse("admin:powdercoat_job_item_delete", args=[job.pk, item.pk])))
+    assert advance_label() == "Advance to In Oven"
