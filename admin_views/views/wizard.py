@@ -238,6 +238,9 @@ class ItemWizardStepView(ItemWizardBase):
             return HttpResponseRedirect(self.owner_url())
 
         form = self.build_form(step, draft, data=request.POST, files=request.FILES)
+        if step == "catalog" and "_finish" in request.POST:
+            # "Finish without saving to catalogue": the product fields do not matter.
+            return self.finish(token, draft, step, form, catalog_entry=None)
         raw = dict(entry.get("raw", {}))
         if not form.is_valid():
             if "_back" in request.POST:

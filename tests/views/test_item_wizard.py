@@ -632,3 +632,42 @@ def test_prep_added_through_the_wizard_decides_where_advance_goes(shop, office_c
     item = LineItem.objects.get(job=job)
     follow(office_client.post(reverse("admin:powdercoat_job_item_delete", args=[job.pk, item.pk])))
     assert advance_label() == "Advance to In Oven"
+
+
+def test_photo_quote_refuses_a_photo_over_10_mb(shop, office_client, settings, tmp_path):
+    """A real but huge photo gets a message on the step and is not stored."""
+    import os
+
+    settings.MEDIA_ROOT = tmp_path
+    job = job_at(JobStatus.APPROVED)
+    url = start(office_client, job)
+    url = follow(step(office_client, url, kind=ItemKind.PHOTO_QUOTE, description="Odd wheel"))
+    big = io.BytesIO()
+    Image.frombytes("RGB", (2000, 2000), os.urandom(2000 * 2000 * 3)).save(big, "PNG")
+    assert big.tell() > 10 * 1024 * 1024
+    big.seek(0)
+    big.name = "huge.png"
+    html = errors_of(
+        step(
+            office_client,
+            url,
+            files={"photo": big},
+            shape="wheel",
+            dim_diameter="17",
+            dim_width="8",
+        )
+    )
+    assert "The photo is larger than 10 MB" in html
+    assert not any(tmp_path.rglob("*.png"))
+
+
+def test_finish_without_saving_ignores_the_product_fields(shop, office_client):
+    """A product name already in the catalogue does not block finishing without saving."""
+    CatalogProductFactory(name="17 in wheels")
+    job = job_at(JobStatus.APPROVED)
+    catalog_step = follow(step(office_client, walk_calculated(office_client, job, shop)))
+    html = errors_of(step(office_client, catalog_step, button="_finish_catalog"))
+    assert "The catalogue already has a product with this name." in html
+    follow(step(office_client, catalog_step, button="_finish"))
+    assert LineItem.objects.filter(job=job).count() == 1
+    assert CatalogProduct.objects.count() == 1
