@@ -4,8 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
-from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +24,7 @@ from powdercoat import badges
 from powdercoat.admin import forms as dialogs
 from powdercoat.admin.filters import JobViewFilter
 from powdercoat.admin.items import items_table
-from powdercoat.admin.mixins import HidesPricesMixin
+from powdercoat.admin.mixins import HidesPricesMixin, redirect_after_dialog
 from powdercoat.models import Job, StatusChange, Worker
 from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.selectors import job_next_stage
@@ -416,9 +414,7 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
                 },
             )
         url = reverse("admin:powdercoat_job_change", args=[job.pk])
-        if request.htmx:
-            return HttpResponse(headers={"HX-Redirect": url})
-        return redirect(url)
+        return redirect_after_dialog(request, url)
 
     @action(
         description=_("Advance"),
@@ -570,6 +566,4 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
                 % {"number": job.number, "name": template.name},
             )
             url = reverse("admin:powdercoat_jobtemplate_change", args=[template.pk])
-        if request.htmx:
-            return HttpResponse(headers={"HX-Redirect": url})
-        return redirect(url)
+        return redirect_after_dialog(request, url)

@@ -1,6 +1,8 @@
-"""Admin behaviour shared by several aggregates: hiding prices from roles that may not see them."""
+"""Admin behaviour shared by several aggregates: hiding prices, redirecting after dialogs."""
 
 from django.contrib.admin.options import BaseModelAdmin
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 PRICES_PERMISSION = "powdercoat.view_prices"
 
@@ -8,6 +10,13 @@ PRICES_PERMISSION = "powdercoat.view_prices"
 def can_see_prices(request) -> bool:
     """Shop Floor users never see prices, costs or totals (SPEC 0)."""
     return request.user.has_perm(PRICES_PERMISSION)
+
+
+def redirect_after_dialog(request, url: str) -> HttpResponse:
+    """Go to `url` after an action: the htmx way when the request came from an unfold dialog."""
+    if request.htmx:
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
 
 
 class HidesPricesMixin(BaseModelAdmin):

@@ -3,8 +3,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,17 +15,11 @@ from admin_views.views.wizard import ItemWizardAdminMixin
 from powdercoat import badges
 from powdercoat.admin import forms as dialogs
 from powdercoat.admin.items import items_table
+from powdercoat.admin.mixins import redirect_after_dialog
 from powdercoat.models import JobTemplate
 from powdercoat.services.templates import job_create_from_template
 
 ACTIVE, INACTIVE = _("Active"), _("Inactive")
-
-
-def _go(request, url: str) -> HttpResponse:
-    """Redirect, the htmx way when the request came from a dialog."""
-    if request.htmx:
-        return HttpResponse(headers={"HX-Redirect": url})
-    return redirect(url)
 
 
 @admin.register(JobTemplate)
@@ -145,7 +137,9 @@ class JobTemplateAdmin(ItemWizardAdminMixin, SimpleHistoryAdmin, ModelAdmin):
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return _go(request, reverse("admin:powdercoat_jobtemplate_change", args=[object_id]))
+            return redirect_after_dialog(
+                request, reverse("admin:powdercoat_jobtemplate_change", args=[object_id])
+            )
         messages.success(
             request,
             _("%(number)s created from “%(template)s” for %(customer)s.")
@@ -155,4 +149,4 @@ class JobTemplateAdmin(ItemWizardAdminMixin, SimpleHistoryAdmin, ModelAdmin):
                 "customer": job.customer.display_name,
             },
         )
-        return _go(request, reverse("admin:powdercoat_job_change", args=[job.pk]))
+        return redirect_after_dialog(request, reverse("admin:powdercoat_job_change", args=[job.pk]))
