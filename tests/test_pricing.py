@@ -135,3 +135,145 @@ def test_job_totals_round_each_line_to_cents():
 def test_line_total_is_quantity_times_unit_price():
     """12 x $85.50 = $1,026.00."""
     assert pricing.line_total(12, D("85.50")) == D("1026.00")
+
+
+# -- line item prices (SPEC L1, L5) -----------------------------------------------------------
+
+RATES = pricing.Rates(
+    labor_rate=D("65"),
+    coating_rate_per_sqft=D("3.50"),
+    extra_coat_percent=D("50"),
+    margin_percent=D("25"),
+)
+PRIMER = pricing.CoatInput("Primer", D("30"), D("65"), D("12"))
+BLACK = pricing.CoatInput("Black", pricing.theoretical_coverage(D("1.6"), D("2")), D("65"), D("10"))
+BLAST = pricing.PrepInput("Sandblasting", pricing.PER_SQFT, D("1.50"))
+
+
+def _amounts(price: pricing.ItemPrice) -> dict[str, Decimal]:
+    return {line.label: line.amount for line in price.lines}
+
+
+def test_calculated_price_of_twelve_wheels_by_hand():
+    """12 x 6.5 sq ft, primer + black, blasting: 48 + 20 + 409.50 + 117 = 594.50; +25 % = 743.13.
+
+    Primer 78 / (30 x 0.65) = 4.0 lb x $12; black 78 / (60.09 x 0.65) = 1.997 -> 2.0 lb x $10;
+    coating labour 78 x $3.50 x (1 + 0.5 x 1); blasting 78 x $1.50; margin 148.625 -> 148.63.
+    """
+    price = pricing.calculated_price(
+        quantity=12,
+        area_sqft_per_part=D("6.5"),
+        coats=[PRIMER, BLACK],
+        preps=[BLAST],
+        rates=RATES,
+    )
+    assert _amounts(price) == {
+        "Powder: Primer": D("48.00"),
+        "Powder: Black": D("20.00"),
+        "Coating labour": D("409.50"),
+        "Prep: Sandblasting": D("117.00"),
+        "Margin": D("148.63"),
+    }
+    assert (price.line_total, price.unit_price) == (D("743.13"), D("61.93"))
+
+
+def test_one_coat_has_no_extra_coat_charge_and_three_coats_pay_it_twice():
+    """Coating labour for 10 sq ft at $3.50: 1 coat $35.00, 3 coats x (1 + 0.5 x 2) = $70.00."""
+    one = pricing.calculated_price(
+        quantity=1, area_sqft_per_part=D("10"), coats=[BLACK], preps=[], rates=RATES
+    )
+    three = pricing.calculated_price(
+        quantity=1, area_sqft_per_part=D("10"), coats=[BLACK] * 3, preps=[], rates=RATES
+    )
+    assert _amounts(one)["Coating labour"] == D("35.00")
+    assert _amounts(three)["Coating labour"] == D("70.00")
+
+
+def test_labour_hours_are_charged_at_the_labour_rate_inside_the_margin():
+    """A photo quote's 1.5 h at $65 = $97.50 joins the cost before the 25 % margin."""
+    price = pricing.calculated_price(
+        quantity=1,
+        area_sqft_per_part=D("0"),
+        coats=[],
+        preps=[],
+        rates=RATES,
+        labor_hours=D("1.5"),
+    )
+    assert _amounts(price) == {"Labour": D("97.50"), "Margin": D("24.38")}
+    assert price.line_total == D("121.88")
+
+
+def test_flat_prep_is_per_part_and_per_sqft_prep_is_per_total_area():
+    """$2 a part x 10 parts = $20; $1.50 a sq ft x 10 x 3 sq ft = $45."""
+    flat = pricing.PrepInput("Masking", pricing.FLAT_PER_PART, D("2"))
+    assert pricing.prep_cost(flat, total_area_sqft=D("30"), quantity=10) == D("20.00")
+    assert pricing.prep_cost(BLAST, total_area_sqft=D("30"), quantity=10) == D("45.00")
+
+
+def test_flat_rate_labor_only_and_catalog_prices():
+    """Flat $25 x 10 + $2/part masking = $270; 3 h x $65 = $195; catalog 4 x $40 = $160."""
+    masking = pricing.PrepInput("Masking", pricing.FLAT_PER_PART, D("2"))
+    flat = pricing.flat_rate_price(
+        quantity=10, unit_price=D("25"), area_sqft_per_part=D("0"), preps=[masking]
+    )
+    labour = pricing.labor_only_price(
+        quantity=1, labor_hours=D("3"), area_sqft_per_part=D("0"), preps=[], rates=RATES
+    )
+    catalog = pricing.catalog_price(quantity=4, unit_price=D("40"), product_name="Bar stool")
+    assert (flat.line_total, flat.unit_price) == (D("270.00"), D("27.00"))
+    assert (labour.line_total, labour.unit_price) == (D("195.00"), D("195.00"))
+    assert (catalog.line_total, catalog.unit_price) == (D("160.00"), D("40.00"))
+
+
+def test_unit_price_rounds_the_total_to_the_cent():
+    """$100 over 3 parts is $33.33 a part (the billed line is then $99.99)."""
+    price = pricing.flat_rate_price(
+        quantity=3, unit_price=D("33.333333"), area_sqft_per_part=D("0"), preps=[]
+    )
+    assert price.unit_price == D("33.33")
+    assert pricing.line_total(3, price.unit_price) == D("99.99")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: pricing.calculated_price(
+                quantity=0, area_sqft_per_part=D("1"), coats=[BLACK], preps=[], rates=RATES
+            ),
+            "Quantity must be at least 1.",
+        ),
+        (
+            lambda: pricing.calculated_price(
+                quantity=1, area_sqft_per_part=D("-1"), coats=[BLACK], preps=[], rates=RATES
+            ),
+            "Surface area cannot be negative.",
+        ),
+        (
+            lambda: pricing.calculated_price(
+                quantity=1,
+                area_sqft_per_part=D("1"),
+                coats=[pricing.CoatInput("Dud", D("0"), D("65"), D("1"))],
+                preps=[],
+                rates=RATES,
+            ),
+            "Coverage rate must be greater than 0.",
+        ),
+        (
+            lambda: pricing.labor_only_price(
+                quantity=1, labor_hours=D("0"), area_sqft_per_part=D("0"), preps=[], rates=RATES
+            ),
+            "Labour hours must be greater than 0.",
+        ),
+        (
+            lambda: pricing.prep_cost(
+                pricing.PrepInput("Odd", "per_moon", D("1")), total_area_sqft=D("1"), quantity=1
+            ),
+            "Odd has an unknown pricing method",
+        ),
+    ],
+)
+def test_meaningless_item_inputs_are_refused_in_words(call, message):
+    """Zero quantity, negative area, zero coverage, no hours, unknown prep pricing."""
+    with pytest.raises(pricing.PricingError, match=message):
+        call()
