@@ -160,3 +160,16 @@ def test_shop_floor_sees_the_customer_name_without_a_link(company, floor_client)
     assert job.customer.email not in html
     list_html = floor_client.get(reverse("admin:powdercoat_job_changelist")).content.decode()
     assert "customer__id__exact" not in list_html
+
+
+def test_shop_floor_sees_items_and_coats_but_no_item_buttons(company, floor_client, office_client):
+    """The Line items tab shows Shop Floor what to coat, without prices or Add/Edit/Remove."""
+    job = _priced_job()
+    page_url = reverse("admin:powdercoat_job_change", args=[job.pk])
+    item = job.items.get()
+    floor_html = floor_client.get(page_url).content.decode()
+    assert item.description in floor_html
+    for hidden in ("Add item", "Add from catalogue", "/items/add/", "Unit price"):
+        assert hidden not in floor_html, hidden
+    office_html = office_client.get(page_url).content.decode()
+    assert "Add item" in office_html and "$123.45" in office_html
