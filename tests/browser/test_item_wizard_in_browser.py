@@ -102,6 +102,18 @@ def test_calculated_item_with_live_estimate_saved_to_the_catalogue(
     product = CatalogProduct.objects.get(name="17 in wheel set")
     assert product.unit_price == item.unit_price and product.default_quantity == 12
 
+    # Another job takes the product in one step from "Add from catalogue".
+    other = job_at(JobStatus.APPROVED, customer=CustomerFactory(company_name="Hill Motors"))
+    page.goto(f"{live_server.url}/admin/powdercoat/job/{other.pk}/change/")
+    page.get_by_text("Line items", exact=True).first.click()
+    page.get_by_role("link", name="Add from catalogue").click()
+    page.locator("[name=catalog_product_id]").select_option(label="17 in wheel set")
+    page.get_by_role("button", name=f"Add to {other.number} now").click()
+    expect(page.locator("body")).to_contain_text("“17 in wheel set” added.")
+    copied = LineItem.objects.get(job=other)
+    assert (copied.quantity, copied.unit_price) == (12, product.unit_price)
+    assert [coat.powder_id for coat in copied.coats.all()] == [primer.pk, black.pk]
+
 
 def test_photo_quote_shows_the_fields_of_the_chosen_shape_and_its_area(
     live_server, page, screenshot, office_user, company
