@@ -125,6 +125,47 @@ def job_totals(
     )
 
 
+@dataclass(frozen=True)
+class DocumentTotals:
+    """The price lines of a quote or invoice: a job's lines plus tax, each rounded to cents."""
+
+    subtotal: Decimal
+    discount: Decimal
+    rush_surcharge: Decimal
+    tax: Decimal
+    total: Decimal
+
+
+def document_totals(
+    *,
+    items_total: Decimal,
+    discount_percent: Decimal,
+    rush_surcharge_percent: Decimal,
+    tax_rate_percent: Decimal,
+) -> DocumentTotals:
+    """Items less the discount, plus the rush fee, plus tax on that (SPEC Q1, V1).
+
+    Tax is charged on what the customer pays for the work: the discounted amount with the rush
+    fee added. A tax-exempt customer's document carries a tax rate of 0.
+    """
+    job = job_totals(
+        items_total=items_total,
+        discount_percent=discount_percent,
+        rush_surcharge_percent=rush_surcharge_percent,
+    )
+    tax_rate = _decimal(tax_rate_percent, "Tax rate")
+    if tax_rate < 0:
+        raise PricingError("Tax rate cannot be negative.")
+    tax = money(job.total * tax_rate / HUNDRED)
+    return DocumentTotals(
+        subtotal=job.subtotal,
+        discount=job.discount,
+        rush_surcharge=job.rush_surcharge,
+        tax=tax,
+        total=job.total + tax,
+    )
+
+
 # -- line item prices (SPEC L1, L5) ----------------------------------------------------------
 
 PER_SQFT = "per_sqft"

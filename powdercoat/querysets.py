@@ -9,6 +9,9 @@ from powdercoat.models.choices import (
     CLOSED_STAGES,
     COATING_CATEGORIES,
     ON_FLOOR_STAGES,
+    OPEN_QUOTE_STATUSES,
+    UNPAID_INVOICE_STATUSES,
+    InvoiceStatus,
     JobStatus,
 )
 
@@ -76,3 +79,23 @@ class JobQuerySet(models.QuerySet):
     def finished(self):
         """Completed or already delivered."""
         return self.filter(status__in=(JobStatus.COMPLETED, JobStatus.DELIVERED))
+
+
+class QuoteQuerySet(models.QuerySet):
+    def open(self):
+        """Waiting for the customer's answer (Draft or Sent)."""
+        return self.filter(status__in=OPEN_QUOTE_STATUSES)
+
+    def past_validity(self):
+        """Open quotes whose valid-until date has gone by: they should be Expired."""
+        return self.open().filter(valid_until__lt=timezone.localdate())
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def unpaid(self):
+        """Invoices with money still owed (not Paid, not Void)."""
+        return self.filter(status__in=UNPAID_INVOICE_STATUSES)
+
+    def live(self):
+        """Every invoice but the voided ones."""
+        return self.exclude(status=InvoiceStatus.VOID)

@@ -28,6 +28,11 @@ _OFFICE = (
     | _model_perms("lineitemcoat")
     | _model_perms("lineitemprep")
     | _model_perms("jobtemplate")
+    | _model_perms("quote")
+    | _model_perms("invoice")
+    | _model_perms("invoiceline", ("view",))
+    | _model_perms("payment", ("add", "view"))
+    | _model_perms("emaillog", ("view",))
     | _model_perms("statuschange", ("view",))
     | {
         "powdercoat.advance_job",

@@ -277,3 +277,31 @@ def test_meaningless_item_inputs_are_refused_in_words(call, message):
     """Zero quantity, negative area, zero coverage, no hours, unknown prep pricing."""
     with pytest.raises(pricing.PricingError, match=message):
         call()
+
+
+def test_document_totals_with_discount_rush_and_tax_by_hand():
+    """$1,000 less 10 % = $900, rush 25 % = $225, taxable $1,125, tax 8.25 % = $92.81."""
+    totals = pricing.document_totals(
+        items_total=D("1000"),
+        discount_percent=D("10"),
+        rush_surcharge_percent=D("25"),
+        tax_rate_percent=D("8.25"),
+    )
+    assert (totals.subtotal, totals.discount, totals.rush_surcharge, totals.tax, totals.total) == (
+        D("1000.00"),
+        D("100.00"),
+        D("225.00"),
+        D("92.81"),
+        D("1217.81"),
+    )
+
+
+def test_tax_exempt_documents_carry_no_tax():
+    """A tax rate of 0 (exempt customer) leaves the total at the discounted amount."""
+    totals = pricing.document_totals(
+        items_total=D("250"),
+        discount_percent=D("0"),
+        rush_surcharge_percent=D("0"),
+        tax_rate_percent=D("0"),
+    )
+    assert (totals.tax, totals.total) == (D("0.00"), D("250.00"))

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from powdercoat.admin.mixins import can_see_prices
 from powdercoat.models import LineItem, LineItemCoat, LineItemPrep
-from powdercoat.models.choices import JobStatus
+from powdercoat.services.items import items_locked_reason
 
 
 def owner_items(owner):
@@ -32,7 +32,7 @@ def items_table(model_admin, owner) -> str:
         return render_to_string("admin/powdercoat/line_items_table.html", {"unsaved": True})
     opts = model_admin.opts
     prefix = f"admin:{opts.app_label}_{opts.model_name}_item"
-    locked = getattr(owner, "status", None) in (JobStatus.DELIVERED, JobStatus.CANCELLED)
+    locked = items_locked_reason(owner)
     prices = can_see_prices(request)
     can_edit = prices and not locked and model_admin.has_change_permission(request, owner)
     items: list[LineItem] = list(owner_items(owner))

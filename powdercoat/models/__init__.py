@@ -2,10 +2,13 @@
 
 from powdercoat.models.catalog import CatalogProduct, CatalogProductCoat, PrepService
 from powdercoat.models.customers import Customer
+from powdercoat.models.emails import EmailLog
 from powdercoat.models.inventory import InventoryActivity, InventoryItem
+from powdercoat.models.invoices import Invoice, InvoiceLine, Payment
 from powdercoat.models.items import LineItem, LineItemCoat, LineItemPrep
 from powdercoat.models.jobs import Job, StatusChange
 from powdercoat.models.numbering import NumberSequence
+from powdercoat.models.quotes import Quote
 from powdercoat.models.settings import CompanySettings
 from powdercoat.models.templates import JobTemplate
 from powdercoat.models.workers import Worker
@@ -15,15 +18,20 @@ __all__ = [
     "CatalogProductCoat",
     "CompanySettings",
     "Customer",
+    "EmailLog",
     "InventoryActivity",
     "InventoryItem",
+    "Invoice",
+    "InvoiceLine",
     "Job",
     "JobTemplate",
     "LineItem",
     "LineItemCoat",
     "LineItemPrep",
     "NumberSequence",
+    "Payment",
     "PrepService",
+    "Quote",
     "StatusChange",
     "Worker",
 ]

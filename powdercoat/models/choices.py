@@ -194,3 +194,59 @@ class Shape(models.TextChoices):
     CYLINDER = "cylinder", _("Cylinder")
     WHEEL = "wheel", _("Wheel")
     FRAME_TUBE = "frame_tube", _("Frame / tube")
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+    CONVERTED = "converted", _("Converted")
+
+
+# Quotes still waiting for the customer's answer: these can expire.
+OPEN_QUOTE_STATUSES = (QuoteStatus.DRAFT, QuoteStatus.SENT)
+
+# Badge colours of quote statuses, reusing the families of badges.css.
+QUOTE_STATUS_FAMILY = {
+    QuoteStatus.DRAFT: "intake",
+    QuoteStatus.SENT: "coating",
+    QuoteStatus.APPROVED: "done",
+    QuoteStatus.REJECTED: "cancelled",
+    QuoteStatus.EXPIRED: "hold",
+    QuoteStatus.CONVERTED: "qc",
+}
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    PARTIALLY_PAID = "partially_paid", _("Partially Paid")
+    PAID = "paid", _("Paid")
+    VOID = "void", _("Void")
+
+
+# Invoices the customer still owes on (their balance counts toward the open balance).
+UNPAID_INVOICE_STATUSES = (InvoiceStatus.DRAFT, InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID)
+
+INVOICE_STATUS_FAMILY = {
+    InvoiceStatus.DRAFT: "intake",
+    InvoiceStatus.SENT: "coating",
+    InvoiceStatus.PARTIALLY_PAID: "prep",
+    InvoiceStatus.PAID: "done",
+    InvoiceStatus.VOID: "cancelled",
+}
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CHECK = "check", _("Check")
+    CARD = "card", _("Card")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    OTHER = "other", _("Other")
+
+
+class EmailOutcome(models.TextChoices):
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

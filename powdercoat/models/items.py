@@ -15,7 +15,7 @@ from powdercoat import pricing
 from powdercoat.models.choices import COATING_CATEGORIES, CoatLayer, ItemKind, PrepPricing, Shape
 
 # The records a line item can belong to; exactly one of these foreign keys is set on each row.
-OWNER_FIELDS = ("job", "template")
+OWNER_FIELDS = ("job", "template", "quote")
 
 
 class CoatBase(models.Model):
@@ -57,6 +57,14 @@ class LineItem(models.Model):
     template = models.ForeignKey(
         "powdercoat.JobTemplate",
         verbose_name=_("job template"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    quote = models.ForeignKey(
+        "powdercoat.Quote",
+        verbose_name=_("quote"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -142,8 +150,9 @@ class LineItem(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(job__isnull=False, template__isnull=True)
-                    | models.Q(job__isnull=True, template__isnull=False)
+                    models.Q(job__isnull=False, template__isnull=True, quote__isnull=True)
+                    | models.Q(job__isnull=True, template__isnull=False, quote__isnull=True)
+                    | models.Q(job__isnull=True, template__isnull=True, quote__isnull=False)
                 ),
                 name="item_has_exactly_one_owner",
             ),

@@ -28,8 +28,9 @@ from powdercoat.models import (
     LineItemCoat,
     LineItemPrep,
     PrepService,
+    Quote,
 )
-from powdercoat.models.choices import COATING_CATEGORIES, ItemKind, JobStatus
+from powdercoat.models.choices import COATING_CATEGORIES, ItemKind, JobStatus, QuoteStatus
 
 # Uploads waiting for the wizard to finish live here; finishing moves them onto the item.
 WIZARD_UPLOADS = "wizard"
@@ -37,7 +38,7 @@ WIZARD_UPLOADS = "wizard"
 # Jobs whose items are settled: the parts are gone or the job will never happen.
 _ITEMS_LOCKED_AT = (JobStatus.DELIVERED, JobStatus.CANCELLED)
 
-ItemOwner = Job | JobTemplate
+ItemOwner = Job | JobTemplate | Quote
 
 
 @dataclass(frozen=True)
@@ -55,25 +56,41 @@ def _owner_field(owner: ItemOwner) -> str:
         return "job"
     if isinstance(owner, JobTemplate):
         return "template"
+    if isinstance(owner, Quote):
+        return "quote"
     raise TypeError(f"Line items cannot belong to {type(owner).__name__}.")
+
+
+def items_locked_reason(owner: ItemOwner) -> str:
+    """Why the owner's items may not change now, in words; empty when they may."""
+    if isinstance(owner, Job) and owner.status in _ITEMS_LOCKED_AT:
+        label = JobStatus(owner.status).label
+        return f"{owner.number} is {label}; its items can no longer be changed."
+    if isinstance(owner, Quote) and owner.status != QuoteStatus.DRAFT:
+        label = QuoteStatus(owner.status).label
+        return f"{owner.number} is {label}; revise it back to Draft to change its items."
+    return ""
 
 
 def _lock_owner(owner: ItemOwner) -> ItemOwner:
     """Lock the owner's row so two people editing its items price it one after the other."""
     locked = type(owner).objects.select_for_update().get(pk=owner.pk)
-    if isinstance(locked, Job) and locked.status in _ITEMS_LOCKED_AT:
-        raise ValidationError(
-            f"{locked.number} is {JobStatus(locked.status).label}; its items can no longer be "
-            "changed."
-        )
+    reason = items_locked_reason(locked)
+    if reason:
+        raise ValidationError(reason)
     return locked
 
 
 def _after_items_changed(owner: ItemOwner) -> None:
+    # Imported here: those service modules import this one.
     if isinstance(owner, Job):
-        from powdercoat.services.jobs import job_refresh_price  # jobs imports this module
+        from powdercoat.services.jobs import job_refresh_price
 
         job_refresh_price(job=owner)
+    elif isinstance(owner, Quote):
+        from powdercoat.services.quotes import quote_refresh_price
+
+        quote_refresh_price(quote=owner)
 
 
 def draft_lookups(draft: ItemDraft) -> tuple[dict, dict, CatalogProduct | None]:

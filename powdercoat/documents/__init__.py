@@ -1,0 +1,1 @@
+"""Documents the shop hands over: PDFs rendered from HTML templates, and their QR codes."""

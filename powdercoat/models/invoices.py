@@ -1,0 +1,192 @@
+"""Invoices made from jobs, their lines and the payments against them (SPEC V)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from powdercoat.models.base import TimeStampedModel
+from powdercoat.models.choices import InvoiceStatus, PaymentMethod
+from powdercoat.models.quotes import PricedDocument
+from powdercoat.querysets import InvoiceQuerySet
+
+
+class Invoice(ConcurrentTransitionMixin, PricedDocument, TimeStampedModel):
+    """What the customer owes for a job; one live invoice per job."""
+
+    number = models.CharField(_("invoice number"), max_length=20, unique=True, editable=False)
+    job = models.ForeignKey(
+        "powdercoat.Job", verbose_name=_("job"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    customer = models.ForeignKey(
+        "powdercoat.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    invoice_date = models.DateField(_("invoice date"), default=timezone.localdate)
+    due_date = models.DateField(_("due date"))
+    status = FSMField(
+        _("status"), choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT, protected=True
+    )
+    amount_paid = models.DecimalField(
+        _("paid"), max_digits=12, decimal_places=2, default=Decimal("0"), editable=False
+    )
+    balance = models.DecimalField(
+        _("balance"), max_digits=12, decimal_places=2, default=Decimal("0"), editable=False
+    )
+    notes = models.TextField(_("notes for the customer"), blank=True)
+    void_reason = models.CharField(_("void reason"), max_length=300, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ("-invoice_date", "-number")
+        constraints = [
+            # Exactly one invoice per job; a voided one no longer counts, so it can be redone.
+            models.UniqueConstraint(
+                fields=["job"],
+                condition=~models.Q(status=InvoiceStatus.VOID),
+                name="one_live_invoice_per_job",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=InvoiceStatus.values), name="invoice_status_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_paid__gte=0), name="invoice_paid_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_date__gte=models.F("invoice_date")),
+                name="invoice_due_after_its_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.number or str(_("New invoice"))
+
+    def clean_fields(self, exclude=None) -> None:
+        """Validate the editable fields; the status is guarded by its transitions."""
+        super().clean_fields(exclude={*(exclude or ()), "status"})
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.balance > 0
+            and self.status
+            not in (
+                InvoiceStatus.VOID,
+                InvoiceStatus.PAID,
+            )
+            and self.due_date < timezone.localdate()
+        )
+
+    # -- transitions (the payment service picks Partially Paid or Paid) ------------------------
+
+    @transition(field=status, source=InvoiceStatus.DRAFT, target=InvoiceStatus.SENT)
+    def send(self) -> None:
+        """The invoice went to the customer."""
+
+    @transition(
+        field=status,
+        source=(InvoiceStatus.DRAFT, InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID),
+        target=InvoiceStatus.PARTIALLY_PAID,
+    )
+    def pay_part(self) -> None:
+        """A payment left some of the total still owed."""
+
+    @transition(
+        field=status,
+        source=(InvoiceStatus.DRAFT, InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID),
+        target=InvoiceStatus.PAID,
+    )
+    def pay_in_full(self) -> None:
+        """Payments now cover the total."""
+
+    @transition(
+        field=status, source=(InvoiceStatus.DRAFT, InvoiceStatus.SENT), target=InvoiceStatus.VOID
+    )
+    def void(self) -> None:
+        """Cancelled before any payment; the job may be invoiced again."""
+
+
+class InvoiceLine(models.Model):
+    """One billed line, copied from a job's item with its real quantity and unit price."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField(_("line"), default=1)
+    description = models.CharField(_("description"), max_length=300)
+    detail = models.CharField(
+        _("detail"), max_length=500, blank=True, help_text=_("Coats and prep, as on the job.")
+    )
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ("position", "id")
+
+    def __str__(self) -> str:
+        return f"{self.quantity.normalize():f} × {self.description}"
+
+
+class Payment(models.Model):
+    """Money received against an invoice."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField(_("date"), default=timezone.localdate)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    method = models.CharField(
+        _("method"), max_length=16, choices=PaymentMethod.choices, default=PaymentMethod.CARD
+    )
+    reference = models.CharField(
+        _("reference"), max_length=120, blank=True, help_text=_("Check number, card slip, …")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ("paid_on", "id")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.get_method_display()}"
