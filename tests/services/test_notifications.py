@@ -1,0 +1,78 @@
+"""Emails sent after commit and logged with their outcome (SPEC D4)."""
+
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+
+from powdercoat.models import EmailLog
+from powdercoat.models.choices import EmailOutcome
+from powdercoat.services.notifications import Attachment, email_after_commit
+from tests.factories import JobFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_email_waits_for_the_commit_then_is_logged_as_sent(
+    company, office_user, django_capture_on_commit_callbacks
+):
+    """Nothing is sent inside the transaction; on commit the mail goes out with its PDF."""
+    job = JobFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        email_after_commit(
+            to="buyer@example.com",
+            subject="Your parts",
+            body="Hello",
+            user=office_user,
+            attachment=Attachment("JOB.pdf", b"%PDF-1.4 test"),
+            job=job,
+        )
+        assert mail.outbox == []
+    [message] = mail.outbox
+    assert message.to == ["buyer@example.com"]
+    assert message.attachments[0][0] == "JOB.pdf"
+    log = EmailLog.objects.get()
+    assert (log.job, log.outcome, log.sent_by, log.attachment_name) == (
+        job,
+        EmailOutcome.SENT,
+        office_user,
+        "JOB.pdf",
+    )
+
+
+def test_rolled_back_change_sends_nothing(company, office_user, django_capture_on_commit_callbacks):
+    """When the change that asked for the email rolls back, no email and no log row."""
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        email_after_commit(to="a@example.com", subject="S", body="B", user=office_user)
+        raise RuntimeError("the change failed")
+    assert mail.outbox == []
+    assert not EmailLog.objects.exists()
+
+
+def test_mail_server_failure_is_logged_with_its_reason(
+    company, office_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """An SMTP error is written to the log, not raised at the person who pressed the button."""
+
+    def refuse(self, fail_silently=False):
+        raise smtplib.SMTPRecipientsRefused({"a@example.com": (550, b"mailbox unavailable")})
+
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        email_after_commit(to="a@example.com", subject="S", body="B", user=office_user)
+    log = EmailLog.objects.get()
+    assert log.outcome == EmailOutcome.FAILED
+    assert "SMTPRecipientsRefused" in log.error and "mailbox unavailable" in log.error
+
+
+def test_no_address_is_refused_at_once(company, office_user):
+    """An empty address is refused in words before anything is scheduled."""
+    with pytest.raises(ValidationError, match="no email address"):
+        email_after_commit(to="  ", subject="S", body="B", user=office_user)
