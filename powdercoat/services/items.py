@@ -31,6 +31,7 @@ from powdercoat.models import (
     Quote,
 )
 from powdercoat.models.choices import COATING_CATEGORIES, ItemKind, JobStatus, QuoteStatus
+from powdercoat.models.items import OWNER_FIELDS
 
 # Uploads waiting for the wizard to finish live here; finishing moves them onto the item.
 WIZARD_UPLOADS = "wizard"
@@ -253,7 +254,8 @@ def line_items_copy(
         copy.pk = None
         copy.id = None
         copy._state.adding = True
-        copy.job = copy.template = None
+        for name in OWNER_FIELDS:
+            setattr(copy, name, None)
         setattr(copy, owner_field, owner)
         copy.position = start + offset
         copy._history_user = user

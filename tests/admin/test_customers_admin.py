@@ -19,7 +19,13 @@ def test_search_by_name_company_email_and_phone(company, office_client):
         email="dana@lakeside.example",
         phone="555-0142",
     )
-    CustomerFactory(company_name="Other Co")
+    # Every field of the other customer fixed, so no random name can match a search term.
+    CustomerFactory(
+        company_name="Other Co",
+        contact_name="Sam Byrne",
+        email="sam@other.example",
+        phone="555-7788",
+    )
     for term in ("lakeside rail", "ortiz", "dana@lakeside", "0142"):
         response = office_client.get(LIST_URL, {"q": term})
         assert [customer.pk for customer in response.context["cl"].result_list] == [wanted.pk], term
