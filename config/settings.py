@@ -291,6 +291,18 @@ UNFOLD = {
                         "permission": _can("powdercoat.view_jobtemplate"),
                     },
                     {
+                        "title": _("Quotes"),
+                        "icon": "request_quote",
+                        "link": _changelist("quote"),
+                        "permission": _can("powdercoat.view_quote"),
+                    },
+                    {
+                        "title": _("Invoices"),
+                        "icon": "receipt",
+                        "link": _changelist("invoice"),
+                        "permission": _can("powdercoat.view_invoice"),
+                    },
+                    {
                         "title": _("Customers"),
                         "icon": "groups",
                         "link": _changelist("customer"),

@@ -11,7 +11,16 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from powdercoat.models.choices import PRIORITY_TONE, STATUS_FAMILY, JobStatus, Priority
+from powdercoat.models.choices import (
+    INVOICE_STATUS_FAMILY,
+    PRIORITY_TONE,
+    QUOTE_STATUS_FAMILY,
+    STATUS_FAMILY,
+    InvoiceStatus,
+    JobStatus,
+    Priority,
+    QuoteStatus,
+)
 
 
 def status_badge(status: str) -> SafeString:
@@ -20,6 +29,17 @@ def status_badge(status: str) -> SafeString:
     return format_html(
         '<span class="pc-badge pc-status pc-status--{}" data-status="{}">{}</span>',
         STATUS_FAMILY[status],
+        status.value,
+        status.label,
+    )
+
+
+def invoice_status_badge(status: str) -> SafeString:
+    """An invoice status as a coloured label, in the colour family of its meaning."""
+    status = InvoiceStatus(status)
+    return format_html(
+        '<span class="pc-badge pc-status pc-status--{}" data-invoice-status="{}">{}</span>',
+        INVOICE_STATUS_FAMILY[status],
         status.value,
         status.label,
     )
@@ -54,3 +74,14 @@ def due_date_label(due: date | None, *, overdue: bool) -> SafeString | str:
     if overdue:
         return format_html('<span class="pc-overdue" title="Overdue">⚠ {} · overdue</span>', text)
     return text
+
+
+def quote_status_badge(status: str) -> SafeString:
+    """A quote status as a coloured label, in the colour families of the job statuses."""
+    status = QuoteStatus(status)
+    return format_html(
+        '<span class="pc-badge pc-status pc-status--{}" data-status="{}">{}</span>',
+        QUOTE_STATUS_FAMILY[status],
+        status.value,
+        status.label,
+    )

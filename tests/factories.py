@@ -181,3 +181,59 @@ class TemplateLineItemFactory(factory.django.DjangoModelFactory):
     quantity = 2
     surface_area_sqft = Decimal("3.0")
     unit_price = Decimal("30.00")
+
+
+# -- quotes (SPEC Q) -----------------------------------------------------------------------------
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    """A Draft quote created through `quote_create`, numbered QUO-YYMM-#### like a real one.
+
+    Pass `customer=None, prospect_name=...` for a quote to someone not yet a customer.
+    """
+
+    class Meta:
+        model = "powdercoat.Quote"
+
+    customer = factory.SubFactory(CustomerFactory)
+    description = factory.Sequence(lambda n: f"Wheels and brackets {n}")
+    discount_percent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, user=None, **kwargs):
+        from powdercoat.services.quotes import quote_create
+
+        return quote_create(quote=model_class(*args, **kwargs), user=user)
+
+
+class QuoteLineItemFactory(factory.django.DjangoModelFactory):
+    """A line item on a quote; the quote's stored price follows its items."""
+
+    class Meta:
+        model = LineItem
+        skip_postgeneration_save = True
+
+    quote = factory.SubFactory(QuoteFactory)
+    kind = ItemKind.CALCULATED
+    description = factory.Sequence(lambda n: f"Wheel {n}")
+    quantity = 4
+    surface_area_sqft = Decimal("2.0")
+    unit_price = Decimal("25.00")
+
+    @factory.post_generation
+    def refresh_quote_price(item, create, extracted, **kwargs):
+        """Keep the quote's stored price in step with its items."""
+        if create:
+            from powdercoat.services.quotes import quote_refresh_price
+
+            quote_refresh_price(quote=item.quote)
+
+
+def invoiced_job(*, items=((4, Decimal("20.00")),), user=None, **job_fields):
+    """A job with items given as (quantity, unit price), invoiced through the service."""
+    from powdercoat.services.invoices import invoice_create_for_job
+
+    job = JobFactory(**job_fields)
+    for quantity, unit_price in items:
+        LineItemFactory(job=job, quantity=quantity, unit_price=unit_price)
+    return invoice_create_for_job(job=Job.objects.get(pk=job.pk), user=user)

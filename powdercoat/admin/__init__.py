@@ -4,11 +4,24 @@ from powdercoat.admin import (
     catalog,
     customers,
     inventory,
+    invoices,
     jobs,
+    quotes,
     settings,
     templates,
     users,
     workers,
 )
 
-__all__ = ["catalog", "customers", "inventory", "jobs", "settings", "templates", "users", "workers"]
+__all__ = [
+    "catalog",
+    "customers",
+    "inventory",
+    "invoices",
+    "jobs",
+    "quotes",
+    "settings",
+    "templates",
+    "users",
+    "workers",
+]

@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
@@ -23,12 +24,14 @@ from admin_views.views.wizard import ItemWizardAdminMixin
 from powdercoat import badges
 from powdercoat.admin import forms as dialogs
 from powdercoat.admin.filters import JobViewFilter
+from powdercoat.admin.invoices import CreateInvoiceForm
 from powdercoat.admin.items import items_table
 from powdercoat.admin.mixins import HidesPricesMixin, redirect_after_dialog
-from powdercoat.models import Job, StatusChange, Worker
+from powdercoat.models import Invoice, Job, Quote, StatusChange, Worker
 from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.selectors import job_next_stage
 from powdercoat.services import jobs as job_services
+from powdercoat.services.invoices import invoice_create_for_job
 from powdercoat.services.templates import template_create_from_job
 
 # Sort statuses in shop order rather than alphabetically.
@@ -136,7 +139,7 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
     # One COUNT per page view instead of two: the unfiltered total adds nothing here.
     show_full_result_count = False
     ordering = ("-priority", "due_date", "number")
-    price_fields = ("display_price", "discount_percent", "price_summary")
+    price_fields = ("display_price", "discount_percent", "price_summary", "display_source_quote")
 
     # Form.
     form = JobForm
@@ -147,6 +150,7 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
         "display_items",
         "display_status_field",
         "price_summary",
+        "display_source_quote",
         "created_at",
         "created_by",
         "updated_at",
@@ -161,6 +165,7 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
                     "customer",
                     "description",
                     ("project_name", "po_number"),
+                    "display_source_quote",
                     ("priority", "estimated_hours"),
                     ("scheduled_date", "due_date"),
                     "assigned_workers",
@@ -195,6 +200,8 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
         "cancel_job",
         "reopen_job",
         "set_job_status",
+        "create_invoice",
+        "open_invoice",
         "save_as_template",
     )
 
@@ -315,6 +322,19 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
             )
         return badges.status_badge(job.status)
 
+    @display(description=_("from quote"))
+    def display_source_quote(self, job):
+        """The quote the job was converted from, linked, or a dash."""
+        try:
+            quote = job.source_quote
+        except (Quote.DoesNotExist, AttributeError):
+            return "—"
+        try:
+            url = reverse("admin:powdercoat_quote_change", args=[quote.pk])
+        except NoReverseMatch:
+            return quote.number
+        return format_html('<a href="{}" class="text-link">{}</a>', url, quote.number)
+
     @display(description=_("price"))
     def price_summary(self, job):
         """Items total, discount, rush surcharge and total, one line each."""
@@ -381,6 +401,20 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
         offered = []
         for unfold_action in super().get_actions_detail(request, object_id):
             name = unfold_action.action_name.removeprefix("powdercoat_job_")
+            if name in ("create_invoice", "open_invoice"):
+                # One invoice per job (SPEC J10): Create until it exists, then a link to it.
+                invoice = self._live_invoice(request, object_id)
+                if name == "open_invoice" and invoice is not None:
+                    unfold_action.description = _("Invoice %(number)s") % {"number": invoice.number}
+                    offered.append(unfold_action)
+                elif (
+                    name == "create_invoice"
+                    and invoice is None
+                    and job.status != JobStatus.CANCELLED
+                    and job.items.exists()
+                ):
+                    offered.append(unfold_action)
+                continue
             transition = transitions.get(name)
             if transition is None:
                 offered.append(unfold_action)
@@ -567,3 +601,76 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
             )
             url = reverse("admin:powdercoat_jobtemplate_change", args=[template.pk])
         return redirect_after_dialog(request, url)
+
+    # -- the job's invoice (SPEC J10) ---------------------------------------------------------
+
+    def has_create_invoice_permission(self, request, object_id=None):
+        """Invoicing a job needs the right to add invoices (Office and up)."""
+        return request.user.has_perm("powdercoat.add_invoice")
+
+    def has_open_invoice_permission(self, request, object_id=None):
+        """The link to the invoice: whoever may look at invoices (never Shop Floor)."""
+        return request.user.has_perm("powdercoat.view_invoice")
+
+    def _live_invoice(self, request, object_id) -> Invoice | None:
+        """The job's invoice that is not void, if it has one (looked up once per request)."""
+        cache = request.__dict__.setdefault("_pc_job_invoices", {})
+        if object_id not in cache:
+            job = self._job(request, object_id)
+            cache[object_id] = Invoice.objects.live().filter(job=job).first()
+        return cache[object_id]
+
+    def _invoice_url(self, invoice: Invoice) -> str:
+        return reverse("admin:powdercoat_invoice_change", args=[invoice.pk])
+
+    @action(
+        description=_("Create invoice"),
+        url_path="create-invoice",
+        icon="receipt_long",
+        variant=ActionVariant.PRIMARY,
+        permissions=["create_invoice"],
+        dialog={
+            "title": _("Create the invoice for this job"),
+            "form_class": CreateInvoiceForm,
+            "form_submit_text": _("Create invoice"),
+        },
+    )
+    def create_invoice(self, request, form, object_id):
+        """Invoice the job and open the invoice; a second click lands on the first invoice."""
+        job = self._job(request, object_id)
+        try:
+            invoice = invoice_create_for_job(job=job, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            invoice = Invoice.objects.live().filter(job=job).first()
+            url = (
+                self._invoice_url(invoice)
+                if invoice
+                else reverse("admin:powdercoat_job_change", args=[job.pk])
+            )
+            return redirect_after_dialog(request, url)
+        messages.success(
+            request,
+            _("%(invoice)s created for %(job)s: %(total)s, due %(due)s.")
+            % {
+                "invoice": invoice.number,
+                "job": job.number,
+                "total": badges.money_label(invoice.total),
+                "due": badges.date_label(invoice.due_date),
+            },
+        )
+        return redirect_after_dialog(request, self._invoice_url(invoice))
+
+    @action(
+        description=_("Invoice"),
+        url_path="invoice",
+        icon="receipt_long",
+        permissions=["open_invoice"],
+    )
+    def open_invoice(self, request, object_id):
+        """Go to the job's invoice."""
+        invoice = self._live_invoice(request, object_id)
+        if invoice is None:
+            messages.info(request, _("This job has no invoice yet."))
+            return redirect(reverse("admin:powdercoat_job_change", args=[object_id]))
+        return redirect(self._invoice_url(invoice))

@@ -1,0 +1,331 @@
+"""Invoices from jobs, payments against them, sending and voiding them (SPEC V1-V3, J10).
+
+One live invoice per job: the job row is locked while its invoice is made, and the database's
+`one_live_invoice_per_job` constraint catches anything that slips past the lock. Payments lock
+the invoice, so two people recording money at once never lose one of the amounts.
+"""
+
+import datetime
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from powdercoat import pricing
+from powdercoat.badges import money_label
+from powdercoat.documents.pdf import render_pdf
+from powdercoat.models import CompanySettings, Customer, Invoice, InvoiceLine, Job, Payment
+from powdercoat.models.choices import InvoiceStatus, JobStatus, PaymentMethod
+from powdercoat.selectors import job_items_with_details
+from powdercoat.services.notifications import Attachment, email_after_commit
+from powdercoat.services.numbering import number_next
+
+INVOICE_NUMBER_PREFIX = "INV"
+ZERO = Decimal("0")
+
+
+# -- creating an invoice from a job ----------------------------------------------------------
+
+
+def _line_detail(item) -> str:
+    """What was done to the parts, for the line's small print: "Primer: X; Base: Y · Prep: Z"."""
+    coats = "; ".join(f"{coat.get_layer_display()}: {coat.powder}" for coat in item.coats.all())
+    prep = ", ".join(str(line.prep_service) for line in item.prep_lines.all())
+    parts = [coats] if coats else []
+    if prep:
+        parts.append(f"Prep: {prep}")
+    detail = " · ".join(parts)
+    max_length = InvoiceLine._meta.get_field("detail").max_length
+    return detail if len(detail) <= max_length else detail[: max_length - 1] + "…"
+
+
+def _live_invoice_of(job: Job) -> Invoice | None:
+    return Invoice.objects.live().filter(job=job).first()
+
+
+def _already_invoiced(job: Job, invoice: Invoice) -> ValidationError:
+    return ValidationError(
+        f"{job.number} already has invoice {invoice.number}; a job has one invoice. "
+        "Void it first if it has to be made again."
+    )
+
+
+@transaction.atomic
+def invoice_create_for_job(*, job: Job, user: AbstractBaseUser | None) -> Invoice:
+    """Make the job's invoice: its lines, discount and rush fee copied, tax and due date added.
+
+    Each item becomes a line with its real quantity and unit price, and its coats and prep as
+    detail. Tax is the company's rate unless the customer is tax exempt; the due date is the
+    company's payment terms from today.
+    """
+    # The lock makes a second person pressing "Create invoice" wait, then see the first invoice.
+    locked = Job.objects.select_for_update().get(pk=job.pk)
+    customer = Customer.objects.get(pk=locked.customer_id)
+    if locked.status == JobStatus.CANCELLED:
+        raise ValidationError(f"{locked.number} is cancelled; reopen it before invoicing it.")
+    existing = _live_invoice_of(locked)
+    if existing is not None:
+        raise _already_invoiced(locked, existing)
+    items = list(job_items_with_details(locked).order_by("position", "id"))
+    if not items:
+        raise ValidationError(f"{locked.number} has no line items, so there is nothing to bill.")
+
+    company = CompanySettings.load()
+    tax_rate = ZERO if customer.tax_exempt else company.tax_rate
+    lines = [
+        InvoiceLine(
+            position=position,
+            description=item.description,
+            detail=_line_detail(item),
+            quantity=Decimal(item.quantity),
+            unit_price=item.unit_price,
+            line_total=pricing.line_total(item.quantity, item.unit_price),
+        )
+        for position, item in enumerate(items, start=1)
+    ]
+    totals = pricing.document_totals(
+        items_total=sum((line.line_total for line in lines), ZERO),
+        discount_percent=locked.discount_percent or ZERO,
+        rush_surcharge_percent=locked.rush_surcharge_percent or ZERO,
+        tax_rate_percent=tax_rate,
+    )
+    today = timezone.localdate(timezone=company.zone)
+    invoice = Invoice(
+        number=number_next(prefix=INVOICE_NUMBER_PREFIX),
+        job=locked,
+        customer=customer,
+        invoice_date=today,
+        due_date=today + timedelta(days=company.payment_terms_days),
+        discount_percent=locked.discount_percent or ZERO,
+        rush_surcharge_percent=locked.rush_surcharge_percent or ZERO,
+        tax_rate_percent=tax_rate,
+        subtotal=totals.subtotal,
+        discount_amount=totals.discount,
+        rush_surcharge_amount=totals.rush_surcharge,
+        tax_amount=totals.tax,
+        total=totals.total,
+        amount_paid=ZERO,
+        balance=totals.total,
+        created_by=user,
+    )
+    invoice._history_user = user
+    try:
+        # A savepoint of its own, so the transaction can still look up the winner.
+        with transaction.atomic():
+            invoice.save()
+    except IntegrityError:
+        existing = _live_invoice_of(locked)
+        if existing is None:
+            raise
+        raise _already_invoiced(locked, existing) from None
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines)
+    return invoice
+
+
+# -- editing, payments, voiding --------------------------------------------------------------
+
+
+def _locked(invoice: Invoice) -> Invoice:
+    return Invoice.objects.select_for_update().select_related("customer", "job").get(pk=invoice.pk)
+
+
+@transaction.atomic
+def invoice_update(*, invoice: Invoice, user: AbstractBaseUser | None) -> Invoice:
+    """Save the editable details (dates, notes) without touching status or money.
+
+    Only those columns are written, so an edit form opened before a payment came in never
+    puts the old balance back.
+    """
+    current = _locked(invoice)
+    if current.status == InvoiceStatus.VOID:
+        raise ValidationError(f"{current.number} is void; it can no longer be changed.")
+    if invoice.due_date < invoice.invoice_date:
+        raise ValidationError("The due date cannot be before the invoice date.")
+    current.invoice_date = invoice.invoice_date
+    current.due_date = invoice.due_date
+    current.notes = invoice.notes
+    current._history_user = user
+    current.save(update_fields=["invoice_date", "due_date", "notes", "updated_at"])
+    invoice.refresh_from_db()
+    return invoice
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    paid_on: datetime.date,
+    method: str,
+    reference: str = "",
+    user: AbstractBaseUser | None,
+) -> Payment:
+    """Record money received; the invoice becomes Partially Paid or, once covered, Paid."""
+    current = _locked(invoice)
+    try:
+        amount = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError("Give the amount as a number, like 125.50.") from None
+    if current.status == InvoiceStatus.VOID:
+        raise ValidationError(f"{current.number} is void; no payment can be recorded on it.")
+    if current.status == InvoiceStatus.PAID:
+        raise ValidationError(f"{current.number} is already paid in full.")
+    if amount <= 0:
+        raise ValidationError("A payment must be more than $0.00.")
+    if amount != pricing.money(amount):
+        raise ValidationError("Give the amount in dollars and cents, like 125.50.")
+    if amount > current.balance:
+        raise ValidationError(
+            f"The balance is {money_label(current.balance)}; a payment of "
+            f"{money_label(amount)} would be more than {current.number} still owes."
+        )
+    if method not in PaymentMethod.values:
+        raise ValidationError("Pick how the customer paid.")
+    company = CompanySettings.load()
+    if paid_on > timezone.localdate(timezone=company.zone):
+        raise ValidationError("A payment cannot be dated in the future.")
+
+    payment = Payment(
+        invoice=current,
+        amount=amount,
+        paid_on=paid_on,
+        method=method,
+        reference=reference.strip(),
+        recorded_by=user,
+    )
+    payment._history_user = user
+    payment.save()
+
+    current.amount_paid += amount
+    current.balance = current.total - current.amount_paid
+    if current.balance == 0:
+        current.pay_in_full()
+    else:
+        current.pay_part()
+    current._history_user = user
+    current.save(update_fields=["status", "amount_paid", "balance", "updated_at"])
+    invoice.refresh_from_db()
+    return payment
+
+
+@transaction.atomic
+def invoice_void(*, invoice: Invoice, reason: str, user: AbstractBaseUser | None) -> Invoice:
+    """Void an invoice nobody has paid anything on; the job can then be invoiced again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the invoice is being voided.")
+    current = _locked(invoice)
+    paid = current.payments.aggregate(total=Sum("amount"))["total"]
+    if paid:
+        raise ValidationError(
+            f"{current.number} has {money_label(paid)} of payments recorded; an invoice "
+            "with payments cannot be voided."
+        )
+    if not can_proceed(current.void):
+        raise ValidationError(
+            f"{current.number} is {InvoiceStatus(current.status).label}; only Draft or Sent "
+            "invoices can be voided."
+        )
+    current.void()
+    current.void_reason = reason[: Invoice._meta.get_field("void_reason").max_length]
+    current.balance = ZERO  # nothing is owed on a void invoice
+    current._history_user = user
+    current.save(update_fields=["status", "void_reason", "balance", "updated_at"])
+    invoice.refresh_from_db()
+    return invoice
+
+
+# -- the document and sending it -------------------------------------------------------------
+
+
+def percent_label(value: Decimal) -> str:
+    """A rate as people write it: 8.25, 10, 12.5 (no trailing zeros)."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def invoice_is_tax_exempt(invoice: Invoice) -> bool:
+    """No tax was charged because the customer is exempt (not because the shop's rate is 0)."""
+    return invoice.tax_rate_percent == 0 and invoice.customer.tax_exempt
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    """The invoice as a PDF with the shop's letterhead (SPEC V3, D4)."""
+    return render_pdf(
+        "powdercoat/documents/invoice.html",
+        {
+            "invoice": invoice,
+            "customer": invoice.customer,
+            "job": invoice.job,
+            "lines": list(invoice.lines.all()),
+            "payments": list(invoice.payments.all()),
+            "discount_rate": percent_label(invoice.discount_percent),
+            "rush_rate": percent_label(invoice.rush_surcharge_percent),
+            "tax_rate": percent_label(invoice.tax_rate_percent),
+            "customer_tax_exempt": invoice_is_tax_exempt(invoice),
+            "terms_days": (invoice.due_date - invoice.invoice_date).days,
+        },
+    )
+
+
+def invoice_pdf_filename(invoice: Invoice) -> str:
+    """INV-2511-0001.pdf."""
+    return f"{invoice.number}.pdf"
+
+
+@transaction.atomic
+def invoice_send(*, invoice: Invoice, user: AbstractBaseUser | None) -> Invoice:
+    """Email the invoice PDF to the customer; a Draft becomes Sent.
+
+    Sending again (a reminder, or a copy for the customer's records) changes no status. The
+    email leaves once this transaction commits; a mail-server failure is logged, and the
+    invoice stays Sent.
+    """
+    current = _locked(invoice)
+    if current.status == InvoiceStatus.VOID:
+        raise ValidationError(f"{current.number} is void; it cannot be sent.")
+    address = current.customer.email.strip()
+    if not address:
+        raise ValidationError(
+            f"{current.customer.display_name} has no email address; add one on their "
+            "customer record first."
+        )
+    if current.status == InvoiceStatus.DRAFT:
+        current.send()
+        current._history_user = user
+        current.save(update_fields=["status", "updated_at"])
+    company = CompanySettings.load()
+    email_after_commit(
+        to=address,
+        subject=f"Invoice {current.number} from {company.name}",
+        body=render_to_string(
+            "powdercoat/emails/invoice.txt",
+            {"invoice": current, "customer": current.customer, "company": company},
+        ),
+        user=user,
+        attachment=Attachment(invoice_pdf_filename(current), invoice_pdf(current)),
+        invoice=current,
+        job=current.job,
+    )
+    invoice.refresh_from_db()
+    return invoice
+
+
+# -- reads -----------------------------------------------------------------------------------
+
+
+def customer_open_balance(customer: Customer) -> Decimal:
+    """What the customer still owes: the balances of their unpaid invoices, in one query."""
+    return (
+        Invoice.objects.unpaid()
+        .filter(customer=customer)
+        .aggregate(total=Coalesce(Sum("balance"), ZERO))["total"]
+    )

@@ -1,0 +1,451 @@
+"""Creating and pricing quotes, their status moves, the PDF and email, and turning them into jobs.
+
+Every status function checks the move is allowed from where the quote is, calls the model's
+transition and saves, in one transaction; a quote changed by someone else since it was loaded is
+refused (ConcurrentTransitionMixin) rather than moved twice. Turning an approved quote into a job
+happens in one transaction too: either the job exists with its items and the quote says
+Converted, or neither happened (SPEC Q).
+"""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from powdercoat import pricing
+from powdercoat.documents.pdf import render_pdf
+from powdercoat.models import (
+    CompanySettings,
+    Customer,
+    Job,
+    LineItem,
+    LineItemCoat,
+    LineItemPrep,
+    Quote,
+    StatusChange,
+)
+from powdercoat.models.choices import CustomerType, JobStatus, Priority, QuoteStatus
+from powdercoat.services.items import line_items_copy
+from powdercoat.services.jobs import job_create, job_set_status
+from powdercoat.services.notifications import Attachment, email_after_commit
+from powdercoat.services.numbering import number_next
+
+QUOTE_NUMBER_PREFIX = "QUO"
+
+# simple-history keeps a short reason with each change; longer notes are cut to fit.
+_REASON_LENGTH = 100
+
+# What each move is called in messages: "cannot be <verb>".
+_VERBS = {
+    "send": "sent",
+    "approve": "approved",
+    "reject": "rejected",
+    "expire": "expired",
+    "revise": "revised",
+    "convert": "converted",
+}
+
+
+def _label(quote: Quote) -> str:
+    return QuoteStatus(quote.status).label
+
+
+def percent_text(value: Decimal) -> str:
+    """A percentage without trailing zeros, as documents print it: 8.25, 10, 0."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# -- details and price -----------------------------------------------------------------------
+
+
+def _tax_rate_for(customer: Customer | None) -> Decimal:
+    """The shop's tax rate, or 0 for a tax-exempt customer (a prospect is taxed)."""
+    if customer is not None and customer.tax_exempt:
+        return Decimal("0")
+    return CompanySettings.load().tax_rate
+
+
+def _apply_totals(quote: Quote) -> None:
+    rows = (
+        LineItem.objects.filter(quote=quote).values_list("quantity", "unit_price")
+        if quote.pk
+        else []
+    )
+    items_total = sum(
+        (pricing.line_total(quantity, unit_price) for quantity, unit_price in rows), Decimal("0")
+    )
+    totals = pricing.document_totals(
+        items_total=items_total,
+        discount_percent=quote.discount_percent,
+        rush_surcharge_percent=quote.rush_surcharge_percent,
+        tax_rate_percent=quote.tax_rate_percent,
+    )
+    quote.subtotal = totals.subtotal
+    quote.discount_amount = totals.discount
+    quote.rush_surcharge_amount = totals.rush_surcharge
+    quote.tax_amount = totals.tax
+    quote.total = totals.total
+
+
+def _default_discount(quote: Quote) -> None:
+    """An empty discount takes the customer's pricing-tier discount (a prospect gets none)."""
+    if quote.discount_percent is None:
+        quote.discount_percent = (
+            quote.customer.discount_percent if quote.customer_id else Decimal("0")
+        )
+    if quote.rush_surcharge_percent is None:
+        quote.rush_surcharge_percent = Decimal("0")
+
+
+@transaction.atomic
+def quote_refresh_price(*, quote: Quote) -> Quote:
+    """Recompute the quote's price lines from its items (after items were added or changed)."""
+    _apply_totals(quote)
+    Quote.objects.filter(pk=quote.pk).update(
+        subtotal=quote.subtotal,
+        discount_amount=quote.discount_amount,
+        rush_surcharge_amount=quote.rush_surcharge_amount,
+        tax_amount=quote.tax_amount,
+        total=quote.total,
+    )
+    return quote
+
+
+@transaction.atomic
+def quote_create(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
+    """Number and save a new quote (it starts as a Draft).
+
+    The tax rate is the shop's current rate, or 0 for a tax-exempt customer; an empty discount
+    takes the customer's pricing-tier discount.
+    """
+    if quote.pk:
+        raise ValueError("quote_create() takes a quote that has not been saved yet.")
+    if quote.customer_id is None and not (quote.prospect_name or "").strip():
+        raise ValidationError("Pick a customer, or fill in the prospect's name.")
+    _default_discount(quote)
+    quote.tax_rate_percent = _tax_rate_for(quote.customer)
+    quote.number = number_next(prefix=QUOTE_NUMBER_PREFIX)
+    quote.created_by = user
+    _apply_totals(quote)
+    quote._history_user = user
+    quote.save()
+    return quote
+
+
+@transaction.atomic
+def quote_update(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
+    """Save edits to a quote's details; its status is left exactly as it is in the database.
+
+    The row is locked and the status reloaded first, so a form opened before someone sent the
+    quote neither fails nor puts the old status back. Outside Draft the customer, discount and
+    rush fee are refused: the customer has seen that price. A new customer brings their tax rate.
+    """
+    current = (
+        Quote.objects.select_for_update()
+        .only("customer_id", "discount_percent", "rush_surcharge_percent", "status")
+        .get(pk=quote.pk)
+    )
+    quote.refresh_from_db(fields=["status", "job", "number", "created_by"])
+    _default_discount(quote)
+    price_changed = (
+        quote.customer_id != current.customer_id
+        or quote.discount_percent != current.discount_percent
+        or quote.rush_surcharge_percent != current.rush_surcharge_percent
+    )
+    if price_changed and quote.status != QuoteStatus.DRAFT:
+        raise ValidationError(
+            f"{quote.number} is {_label(quote)}; revise it back to Draft to change its "
+            "customer, discount or rush fee."
+        )
+    if quote.customer_id != current.customer_id:
+        quote.tax_rate_percent = _tax_rate_for(quote.customer)
+    _apply_totals(quote)
+    quote._history_user = user
+    quote.save()
+    return quote
+
+
+# -- the PDF and the email (SPEC Q4, D4) --------------------------------------------------------
+
+
+def quote_lines(quote: Quote):
+    """The quote's items with their coats, powders and prep lines, in order (three queries)."""
+    return (
+        quote.items.prefetch_related(
+            Prefetch("coats", queryset=LineItemCoat.objects.select_related("powder")),
+            Prefetch("prep_lines", queryset=LineItemPrep.objects.select_related("prep_service")),
+        )
+        .select_related("catalog_product")
+        .order_by("position", "id")
+    )
+
+
+def quote_is_tax_exempt(quote: Quote) -> bool:
+    """The quote carries no tax because its customer is tax exempt (not merely a 0% shop)."""
+    return bool(quote.customer_id and quote.customer.tax_exempt and not quote.tax_rate_percent)
+
+
+def quote_pdf_filename(quote: Quote) -> str:
+    """The name the quote's PDF is saved and attached under: QUO-2511-0001.pdf."""
+    return f"{quote.number}.pdf"
+
+
+def quote_pdf(*, quote: Quote) -> bytes:
+    """The quote as a PDF on the shop's letterhead."""
+    return render_pdf(
+        "powdercoat/documents/quote.html",
+        {
+            "quote": quote,
+            "customer": quote.customer if quote.customer_id else None,
+            "items": list(quote_lines(quote)),
+            "tax_exempt": quote_is_tax_exempt(quote),
+            "rates": {
+                "discount": percent_text(quote.discount_percent),
+                "rush": percent_text(quote.rush_surcharge_percent),
+                "tax": percent_text(quote.tax_rate_percent),
+            },
+        },
+    )
+
+
+def _check_sendable(quote: Quote) -> None:
+    if not quote.items.exists():
+        raise ValidationError(
+            f"{quote.number} has no line items yet; add at least one before sending it."
+        )
+    if quote.valid_until < timezone.localdate():
+        raise ValidationError(
+            f"{quote.number} was valid until {formats.date_format(quote.valid_until)}; set a "
+            "new valid-until date before sending it."
+        )
+
+
+def _greeting_name(quote: Quote) -> str:
+    """Whom the email says hello to: the contact person where there is one."""
+    if quote.customer_id:
+        return quote.customer.contact_name or quote.customer.display_name
+    return quote.prospect_name or quote.prospect_company
+
+
+@transaction.atomic
+def quote_send(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
+    """Email the quote's PDF to the customer or prospect; a Draft becomes Sent.
+
+    A quote already Sent can be sent again (say, to a corrected address); its status stays.
+    The email leaves once the change is committed and is written to the quote's email log,
+    with the reason if the mail server refused it (the quote stays Sent either way).
+    """
+    if quote.status != QuoteStatus.SENT and not can_proceed(quote.send):
+        raise ValidationError(
+            f"{quote.number} is {_label(quote)}; only a Draft or Sent quote can be sent."
+        )
+    _check_sendable(quote)
+    company = CompanySettings.load()
+    body = render_to_string(
+        "powdercoat/emails/quote.txt",
+        {"quote": quote, "company": company, "greeting": _greeting_name(quote)},
+    )
+    email_after_commit(
+        to=quote.recipient_email,
+        subject=f"Quote {quote.number} from {company.name}",
+        body=body,
+        user=user,
+        attachment=Attachment(quote_pdf_filename(quote), quote_pdf(quote=quote)),
+        quote=quote,
+    )
+    if quote.status == QuoteStatus.DRAFT:
+        quote.send()
+        _save_move(quote, user=user, reason=f"Sent to {quote.recipient_email}")
+    return quote
+
+
+# -- status moves ----------------------------------------------------------------------------
+
+
+def _check_move(quote: Quote, transition) -> None:
+    """Refuse, in words, a move the quote's status does not allow."""
+    if not can_proceed(transition):
+        verb = _VERBS[transition.__name__]
+        raise ValidationError(f"{quote.number} is {_label(quote)}; it cannot be {verb} now.")
+
+
+def _save_move(quote: Quote, *, user: AbstractBaseUser | None, reason: str = "") -> None:
+    reason = " ".join(reason.split())
+    if len(reason) > _REASON_LENGTH:
+        reason = reason[: _REASON_LENGTH - 1] + "…"
+    quote._history_user = user
+    quote._change_reason = reason or None
+    fields = ["status", "updated_at"]
+    if quote.job_id:
+        fields.append("job")
+    try:
+        # A savepoint of its own, so the transaction is still usable to explain a refusal.
+        with transaction.atomic():
+            quote.save(update_fields=fields)
+    except ConcurrentTransition:
+        now = Quote.objects.filter(pk=quote.pk).values_list("status", flat=True).first()
+        raise ValidationError(
+            f"{quote.number} was changed to {QuoteStatus(now).label} by someone else a moment "
+            "ago. Nothing was changed; look at it again."
+        ) from None
+
+
+@transaction.atomic
+def quote_approve(*, quote: Quote, user: AbstractBaseUser | None, note: str = "") -> Quote:
+    """The customer accepted the quote (from Draft or Sent)."""
+    _check_move(quote, quote.approve)
+    if not quote.items.exists():
+        raise ValidationError(f"{quote.number} has no line items; there is nothing to approve.")
+    quote.approve()
+    _save_move(quote, user=user, reason=note or "Approved")
+    return quote
+
+
+@transaction.atomic
+def quote_reject(*, quote: Quote, user: AbstractBaseUser | None, reason: str) -> Quote:
+    """The customer turned the quote down; the reason is kept in the quote's history."""
+    if not reason.strip():
+        raise ValidationError("Say why the quote was turned down.")
+    _check_move(quote, quote.reject)
+    quote.reject()
+    _save_move(quote, user=user, reason=f"Rejected: {reason.strip()}")
+    return quote
+
+
+@transaction.atomic
+def quote_revise(*, quote: Quote, user: AbstractBaseUser | None, note: str = "") -> Quote:
+    """Back to Draft (from Sent, Rejected or Expired) so the quote can be changed and resent."""
+    _check_move(quote, quote.revise)
+    quote.revise()
+    _save_move(quote, user=user, reason=note or "Revised")
+    return quote
+
+
+@transaction.atomic
+def quote_expire_overdue() -> int:
+    """Expire every open quote whose valid-until date has passed; return how many.
+
+    Run daily by the `expire_quotes` command and each time the quotes list opens.
+    """
+    expired = 0
+    for quote in Quote.objects.past_validity().select_for_update().order_by("pk"):
+        quote.expire()
+        try:
+            _save_move(quote, user=None, reason="Valid-until date passed")
+        except ValidationError:
+            continue  # someone answered it a moment ago; their move stands
+        expired += 1
+    return expired
+
+
+# -- prospects and jobs ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def quote_prospect_to_customer(*, quote: Quote, user: AbstractBaseUser | None) -> Customer:
+    """Turn the quote's prospect into a customer and put the quote in their name.
+
+    A customer with the same email address is reused rather than made twice. The quote takes
+    the customer's tax status, and its price is worked out again.
+    """
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    if quote.customer_id:
+        raise ValidationError(
+            f"{quote.number} is already for the customer {quote.customer.display_name}."
+        )
+    email = quote.prospect_email.strip()
+    customer = Customer.objects.filter(email__iexact=email).first() if email else None
+    if customer is None:
+        company_name = quote.prospect_company.strip()
+        customer = Customer(
+            customer_type=CustomerType.COMMERCIAL if company_name else CustomerType.RETAIL,
+            company_name=company_name,
+            contact_name=quote.prospect_name.strip(),
+            email=email,
+            phone=quote.prospect_phone.strip(),
+        )
+        customer.full_clean()
+        customer._history_user = user
+        customer.save()
+    quote.customer = customer
+    quote.tax_rate_percent = _tax_rate_for(customer)
+    _apply_totals(quote)
+    quote._history_user = user
+    quote._change_reason = "Prospect became a customer"
+    quote.save()
+    return customer
+
+
+@transaction.atomic
+def quote_convert_to_job(*, quote: Quote, user: AbstractBaseUser | None) -> Job:
+    """Make an approved quote into a job: items, coats, prep, discount and instructions copied.
+
+    The job starts at Approved with the quote's rush fee (not the shop's current rate), the
+    quote becomes Converted, and each links to the other. The quote row is locked, so pressing
+    Convert twice, or two people at once, makes one job.
+    """
+    # Lock the quote row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    locked = (
+        Quote.objects.select_for_update(of=("self",))
+        .select_related("customer", "job")
+        .get(pk=quote.pk)
+    )
+    if locked.job_id:
+        raise ValidationError(f"{locked.number} already became {locked.job.number}.")
+    if locked.status != QuoteStatus.APPROVED:
+        raise ValidationError(
+            f"{locked.number} is {_label(locked)}; only an Approved quote can become a job."
+        )
+    if locked.customer_id is None:
+        raise ValidationError(
+            f"{locked.number} is for a prospect, {locked.recipient_name}; use “Make customer” "
+            "first, then convert it."
+        )
+    if not locked.customer.is_active:
+        raise ValidationError(
+            f"{locked.customer.display_name} is marked inactive; make the customer active "
+            "again before giving them a new job."
+        )
+
+    rush = locked.rush_surcharge_percent > 0
+    job = job_create(
+        job=Job(
+            customer=locked.customer,
+            description=locked.description,
+            special_instructions=locked.special_instructions,
+            discount_percent=locked.discount_percent,
+            priority=Priority.RUSH if rush else Priority.NORMAL,
+        ),
+        user=user,
+    )
+    if rush:
+        # The customer agreed to the quote's rush fee, whatever the shop charges today.
+        job.rush_surcharge_percent = locked.rush_surcharge_percent
+        job.updated_by = user
+        job._history_user = user
+        job.save(update_fields=["rush_surcharge_percent", "updated_by", "updated_at"])
+    line_items_copy(items=quote_lines(locked), owner=job, user=user)
+
+    # Approving the new job is part of the conversion, which the user may do; their role's
+    # right to move jobs by hand is not what is being asked here.
+    may_move = user is None or has_transition_perm(job.set_status, user)
+    change = job_set_status(
+        job=job,
+        user=user if may_move else None,
+        status=JobStatus.APPROVED,
+        note=f"From quote {locked.number}",
+    )
+    if change.user_id is None and user is not None:
+        StatusChange.objects.filter(pk=change.pk).update(user=user)
+
+    locked.job = job
+    locked.convert()
+    _save_move(locked, user=user, reason=f"Became {job.number}")
+    quote.refresh_from_db()
+    return job
