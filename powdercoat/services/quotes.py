@@ -391,13 +391,14 @@ def quote_convert_to_job(*, quote: Quote, user: AbstractBaseUser | None) -> Job:
     Convert twice, or two people at once, makes one job.
     """
     # Lock the quote row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    # The job is not joined in: after waiting for the lock, the joined row would come from
+    # the snapshot taken before the other person's job existed. A fresh query sees it.
     locked = (
-        Quote.objects.select_for_update(of=("self",))
-        .select_related("customer", "job")
-        .get(pk=quote.pk)
+        Quote.objects.select_for_update(of=("self",)).select_related("customer").get(pk=quote.pk)
     )
     if locked.job_id:
-        raise ValidationError(f"{locked.number} already became {locked.job.number}.")
+        number = Job.objects.filter(pk=locked.job_id).values_list("number", flat=True).get()
+        raise ValidationError(f"{locked.number} already became {number}.")
     if locked.status != QuoteStatus.APPROVED:
         raise ValidationError(
             f"{locked.number} is {_label(locked)}; only an Approved quote can become a job."
