@@ -21,21 +21,25 @@ from powdercoat.models import (
     Customer,
     InventoryActivity,
     InventoryItem,
+    Invoice,
     Job,
     JobTemplate,
     LineItem,
     LineItemCoat,
     LineItemPrep,
     PrepService,
+    Quote,
     StatusChange,
     Worker,
 )
 from powdercoat.models.choices import (
     COATING_CATEGORIES,
     ActivityKind,
+    InvoiceStatus,
     ItemKind,
     JobStatus,
     Priority,
+    QuoteStatus,
     WorkerRole,
 )
 from powdercoat.services.inventory import inventory_activity_record
@@ -146,6 +150,26 @@ class TestDemoShop:
         assert PrepService.objects.count() == 5
         assert set(LineItem.objects.values_list("kind", flat=True)) == set(ItemKind.values)
         assert CompanySettings.load().name == "Ironclad Powder Coating"
+
+    def test_quotes_and_invoices_show_every_state_and_no_email_was_sent(self, demo_shop):
+        """Quotes in five statuses, invoices paid, part paid and unpaid, and a silent seed."""
+        from django.core import mail
+
+        assert set(Quote.objects.values_list("status", flat=True)) == {
+            QuoteStatus.DRAFT,
+            QuoteStatus.SENT,
+            QuoteStatus.APPROVED,
+            QuoteStatus.REJECTED,
+            QuoteStatus.EXPIRED,
+        }
+        assert Quote.objects.filter(customer__isnull=True).exists()  # a prospect
+        assert all(quote.total > 0 for quote in Quote.objects.all())
+        statuses = set(Invoice.objects.values_list("status", flat=True))
+        assert {InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DRAFT} <= statuses
+        for invoice in Invoice.objects.all():
+            paid = sum((p.amount for p in invoice.payments.all()), Decimal("0"))
+            assert invoice.amount_paid == paid and invoice.balance == invoice.total - paid
+        assert mail.outbox == []
 
     def test_templates_hold_items_and_leave_job_counts_alone(self, demo_shop):
         """Three job templates with items of their own; their items are not on any job."""

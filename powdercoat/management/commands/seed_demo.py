@@ -23,19 +23,29 @@ from powdercoat.models import (
     Customer,
     InventoryActivity,
     InventoryItem,
+    Invoice,
     Job,
     JobTemplate,
     LineItem,
     LineItemCoat,
     LineItemPrep,
     PrepService,
+    Quote,
     StatusChange,
     Worker,
 )
-from powdercoat.models.choices import CLOSED_STAGES, WORKFLOW, ItemKind, JobStatus
+from powdercoat.models.choices import (
+    CLOSED_STAGES,
+    WORKFLOW,
+    ItemKind,
+    JobStatus,
+    PaymentMethod,
+    QuoteStatus,
+)
 from powdercoat.models.jobs import next_stage
 from powdercoat.selectors import job_needed_prep_stages
 from powdercoat.services.inventory import inventory_item_create
+from powdercoat.services.invoices import invoice_create_for_job, payment_record
 from powdercoat.services.jobs import (
     job_advance,
     job_cancel,
@@ -43,6 +53,13 @@ from powdercoat.services.jobs import (
     job_hold,
     job_refresh_price,
     job_set_status,
+)
+from powdercoat.services.quotes import (
+    quote_approve,
+    quote_create,
+    quote_expire_overdue,
+    quote_refresh_price,
+    quote_reject,
 )
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -459,7 +476,9 @@ def days_from(today: date, days: int | None) -> date | None:
     return None if days is None else today + timedelta(days=days)
 
 
-def add_line_item(owner: Job | JobTemplate, position: int, row: dict, seed: Seed) -> LineItem:
+def add_line_item(
+    owner: Job | JobTemplate | Quote, position: int, row: dict, seed: Seed
+) -> LineItem:
     """One line item with its coats and prep sub-lines; a catalogue item fills the gaps."""
     row = dict(row)
     product = lookup(seed.products, row.pop("catalog"), "product") if "catalog" in row else None
@@ -485,7 +504,7 @@ def add_line_item(owner: Job | JobTemplate, position: int, row: dict, seed: Seed
         raise CommandError(
             f"{values['description']!r}: Labor Only items have no coats, every other kind has some."
         )
-    owner_field = "template" if isinstance(owner, JobTemplate) else "job"
+    owner_field = {JobTemplate: "template", Quote: "quote"}.get(type(owner), "job")
     item = LineItem.objects.create(
         **{owner_field: owner},
         position=position,
@@ -645,6 +664,91 @@ def load_templates(rows: list[dict], seed: Seed) -> Tally:
     return tally
 
 
+# Keys of a quote row that are not Quote fields.
+QUOTE_EXTRAS = ("customer", "status", "reason", "quote_days_ago", "items")
+
+
+def load_quotes(rows: list[dict], seed: Seed) -> str:
+    """0009: quotes in every status but Converted, only into a shop with none; no email sent."""
+    existing = Quote.objects.count()
+    if existing:
+        return f"skipped: {existing} quotes already exist"
+    company = CompanySettings.load()
+    today = timezone.localdate(timezone.now(), company.zone)
+    for row in rows:
+        fields = {name: value for name, value in row.items() if name not in QUOTE_EXTRAS}
+        quote_date = today - timedelta(days=row.get("quote_days_ago", 0))
+        customer = row.get("customer")
+        quote = quote_create(
+            quote=Quote(
+                customer=lookup(seed.customers, customer.lower(), "customer email")
+                if customer
+                else None,
+                quote_date=quote_date,
+                valid_until=quote_date + timedelta(days=30),
+                discount_percent=None,
+                **field_values(Quote, fields),
+            ),
+            user=seed.office,
+        )
+        for position, item_row in enumerate(row["items"], start=1):
+            add_line_item(quote, position, item_row, seed)
+        quote_refresh_price(quote=quote)
+        quote = Quote.objects.get(pk=quote.pk)
+        status = QuoteStatus(row["status"])
+        # The transitions themselves, not quote_send: seeding never emails anyone.
+        if status in (QuoteStatus.SENT, QuoteStatus.REJECTED, QuoteStatus.EXPIRED):
+            quote.send()
+            quote._history_user = seed.office
+            quote.save()
+        if status == QuoteStatus.APPROVED:
+            quote_approve(quote=quote, user=seed.office)
+        elif status == QuoteStatus.REJECTED:
+            quote_reject(quote=quote, user=seed.office, reason=row["reason"])
+    expired = quote_expire_overdue()
+    return f"{len(rows)} created ({expired} past their date, now Expired)"
+
+
+def load_invoices(seed: Seed) -> str:
+    """Invoices for finished demo jobs: older ones paid, the newest part paid, pickups unpaid."""
+    existing = Invoice.objects.count()
+    if existing:
+        return f"skipped: {existing} invoices already exist"
+    finished = list(
+        Job.objects.filter(status__in=(JobStatus.DELIVERED, JobStatus.READY_FOR_PICKUP))
+        .filter(items__isnull=False)
+        .distinct()
+        .order_by("created_at")
+    )
+    paid = part_paid = 0
+    for index, job in enumerate(finished):
+        invoice = invoice_create_for_job(job=job, user=seed.office)
+        if job.status != JobStatus.DELIVERED:
+            continue
+        invoice.send()
+        invoice._history_user = seed.office
+        invoice.save()
+        invoice = Invoice.objects.get(pk=invoice.pk)
+        newest_delivered = index == max(
+            i for i, other in enumerate(finished) if other.status == JobStatus.DELIVERED
+        )
+        amount = (invoice.total / 2).quantize(Decimal("0.01")) if newest_delivered else None
+        payment_record(
+            invoice=invoice,
+            amount=amount or invoice.balance,
+            paid_on=invoice.invoice_date,
+            method=PaymentMethod.CHECK if index % 2 else PaymentMethod.CARD,
+            reference=f"Demo payment {index + 1}",
+            user=seed.office,
+        )
+        if amount:
+            part_paid += 1
+        else:
+            paid += 1
+    unpaid = len(finished) - paid - part_paid
+    return f"{len(finished)} created: {paid} paid, {part_paid} partly paid, {unpaid} unpaid"
+
+
 # -- the command ----------------------------------------------------------------------------------
 
 LOADERS = (
@@ -656,6 +760,7 @@ LOADERS = (
     ("Catalogue products", "0006_catalog.json", load_catalog),
     ("Jobs", "0007_jobs.json", load_jobs),
     ("Job templates", "0008_templates.json", load_templates),
+    ("Quotes", "0009_quotes.json", load_quotes),
 )
 
 
@@ -692,6 +797,7 @@ class Command(BaseCommand):
             seed = Seed(users=users)
             for label, file_name, loader in LOADERS:
                 lines.append((label, loader(read_fixture(file_name), seed)))
+            lines.append(("Invoices", load_invoices(seed)))
             lines.append(("Demo logins", login_line))
 
         if not settings.DEBUG:
