@@ -33,6 +33,11 @@ _OFFICE = (
     | _model_perms("invoiceline", ("view",))
     | _model_perms("payment", ("add", "view"))
     | _model_perms("emaillog", ("view",))
+    | _model_perms("jobphoto")
+    | _model_perms("jobnote")
+    | _model_perms("timeentry")
+    | _model_perms("reworkrecord")
+    | _model_perms("partintake")
     | _model_perms("statuschange", ("view",))
     | {
         "powdercoat.advance_job",
@@ -53,6 +58,12 @@ _SHOP_FLOOR = (
     | _model_perms("inventoryactivity", ("add", "view"))
     | _model_perms("prepservice", ("view",))
     | _model_perms("worker", ("view",))
+    # What the floor records against a job (SPEC J11-J16); they add, and fix their intake.
+    | _model_perms("jobphoto", ("add", "view"))
+    | _model_perms("jobnote", ("add", "view"))
+    | _model_perms("timeentry", ("add", "view"))
+    | _model_perms("reworkrecord", ("add", "view"))
+    | _model_perms("partintake", ("add", "change", "view"))
     | {"powdercoat.advance_job"}
 )
 

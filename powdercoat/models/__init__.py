@@ -6,6 +6,7 @@ from powdercoat.models.emails import EmailLog
 from powdercoat.models.inventory import InventoryActivity, InventoryItem
 from powdercoat.models.invoices import Invoice, InvoiceLine, Payment
 from powdercoat.models.items import LineItem, LineItemCoat, LineItemPrep
+from powdercoat.models.job_records import JobNote, JobPhoto, PartIntake, ReworkRecord, TimeEntry
 from powdercoat.models.jobs import Job, StatusChange
 from powdercoat.models.numbering import NumberSequence
 from powdercoat.models.quotes import Quote
@@ -24,14 +25,19 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "Job",
+    "JobNote",
+    "JobPhoto",
     "JobTemplate",
     "LineItem",
     "LineItemCoat",
     "LineItemPrep",
     "NumberSequence",
+    "PartIntake",
     "Payment",
     "PrepService",
     "Quote",
+    "ReworkRecord",
     "StatusChange",
+    "TimeEntry",
     "Worker",
 ]

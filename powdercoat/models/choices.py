@@ -250,3 +250,30 @@ class PaymentMethod(models.TextChoices):
 class EmailOutcome(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class PhotoKind(models.TextChoices):
+    BEFORE = "before", _("Before")
+    PROGRESS = "progress", _("Progress")
+    AFTER = "after", _("After")
+    QUALITY_CHECK = "quality_check", _("Quality Check")
+    ISSUE = "issue", _("Issue")
+    COMPLETED = "completed", _("Completed")
+
+
+class ReworkKind(models.TextChoices):
+    TOUCH_UP = "touch_up", _("Touch-up")
+    RECOAT = "recoat", _("Recoat")
+    STRIP_AND_RECOAT = "strip_recoat", _("Strip and Recoat")
+    REBLAST = "reblast", _("Re-blast")
+
+
+class ReworkReason(models.TextChoices):
+    ADHESION_FAILURE = "adhesion", _("Adhesion Failure")
+    COLOR_MISMATCH = "color", _("Color Mismatch")
+    DAMAGE = "damage", _("Damage")
+    CONTAMINATION = "contamination", _("Contamination")
+    ORANGE_PEEL = "orange_peel", _("Orange Peel")
+    INSUFFICIENT_COVERAGE = "coverage", _("Insufficient Coverage")
+    OUTGASSING = "outgassing", _("Outgassing")
+    OTHER = "other", _("Other")
