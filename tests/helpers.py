@@ -67,3 +67,11 @@ def form_data(html: str, form_id: str | None = None) -> dict[str, list[str] | st
     reader = _FormReader(form_id)
     reader.feed(html)
     return {name: values if len(values) > 1 else values[0] for name, values in reader.data.items()}
+
+
+def page_actions(response) -> list[dict]:
+    """The buttons along the top of an admin page, with those inside dropdowns ("More") too."""
+    found = []
+    for action in response.context["actions_detail"]:
+        found.extend(action.get("items", [action]))
+    return found
