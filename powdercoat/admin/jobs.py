@@ -1,5 +1,7 @@
 """Jobs in the admin: the list (SPEC J6) and the job page with items, timeline and buttons (J8)."""
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +9,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,12 +29,15 @@ from powdercoat.admin import forms as dialogs
 from powdercoat.admin.filters import JobViewFilter
 from powdercoat.admin.invoices import CreateInvoiceForm
 from powdercoat.admin.items import items_table
+from powdercoat.admin.job_materials import JobMaterialsAdminMixin
+from powdercoat.admin.job_records import JobRecordsAdminMixin
 from powdercoat.admin.mixins import HidesPricesMixin, redirect_after_dialog
 from powdercoat.models import Invoice, Job, Quote, StatusChange, Worker
 from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.selectors import job_next_stage
 from powdercoat.services import jobs as job_services
 from powdercoat.services.invoices import invoice_create_for_job
+from powdercoat.services.notifications import customer_email_refusal
 from powdercoat.services.templates import template_create_from_job
 
 # Sort statuses in shop order rather than alphabetically.
@@ -105,7 +111,14 @@ class JobForm(forms.ModelForm):
 
 
 @admin.register(Job)
-class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
+class JobAdmin(
+    JobRecordsAdminMixin,
+    JobMaterialsAdminMixin,
+    ItemWizardAdminMixin,
+    HidesPricesMixin,
+    SimpleHistoryAdmin,
+    ModelAdmin,
+):
     # List.
     list_display = (
         "display_number",
@@ -148,6 +161,12 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
     readonly_fields = (
         "number",
         "display_items",
+        "display_materials",
+        "display_intake",
+        "display_photos",
+        "display_notes",
+        "display_time",
+        "display_reworks",
         "display_status_field",
         "price_summary",
         "display_source_quote",
@@ -178,6 +197,15 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
             _("Line items"),
             {"fields": ("display_items",), "classes": ["tab"]},
         ),
+        (_("Intake"), {"fields": ("display_intake",), "classes": ["tab"]}),
+        (
+            _("Materials"),
+            {"fields": ("display_materials",), "classes": ["tab"]},
+        ),
+        (_("Photos"), {"fields": ("display_photos",), "classes": ["tab"]}),
+        (_("Notes"), {"fields": ("display_notes",), "classes": ["tab"]}),
+        (_("Time"), {"fields": ("display_time",), "classes": ["tab"]}),
+        (_("Rework"), {"fields": ("display_reworks",), "classes": ["tab"]}),
         (
             _("Price"),
             {"fields": ("discount_percent", "price_summary"), "classes": ["tab"]},
@@ -193,16 +221,34 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
     inlines = (StatusTimelineInline,)
 
     # Status buttons on the job page.
+    # The bar keeps what people press every day; rarer moves wait under "More" so the bar
+    # fits the screen.
     actions_detail = (
+        "quick_change_job",
         "advance_job",
         "hold_job",
         "resume_job",
-        "cancel_job",
-        "reopen_job",
-        "set_job_status",
+        "log_material",
         "create_invoice",
         "open_invoice",
-        "save_as_template",
+        {
+            "title": _("More"),
+            "icon": "more_horiz",
+            "items": [
+                "cancel_job",
+                "reopen_job",
+                "set_job_status",
+                "change_customer",
+                "clone_job",
+                "save_as_template",
+            ],
+        },
+        "record_intake",
+        "add_photos",
+        "add_note",
+        "log_time",
+        "record_rework",
+        "resolve_rework",
     )
 
     def get_queryset(self, request):
@@ -277,10 +323,30 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
         """The customer's short name."""
         return job.customer.display_name
 
+    def get_changelist_instance(self, request):
+        """The list is drawn by a copy of this admin that knows the request, for the badges."""
+        viewer = copy.copy(self)
+        viewer.list_request = request
+        return super(JobAdmin, viewer).get_changelist_instance(request)
+
     @display(description=_("status"), ordering=STATUS_ORDER)
     def display_status(self, job):
-        """Status badge in its stage-family colour."""
-        return badges.status_badge(job.status)
+        """Status badge; for those who may move the job, it opens the quick-change dialog (J6)."""
+        badge = badges.status_badge(job.status)
+        request = getattr(self, "list_request", None)
+        if request is None or not dialogs.can_quick_change(job, request.user):
+            return badge
+        dialog_url = reverse("admin:powdercoat_job_quick_change_job", args=[job.pk])
+        return format_html(
+            '<a href="{}" class="pc-status-link" title="{}" hx-get="{}?{}" '
+            'hx-target="#modal-content" hx-select="#dialog" '
+            'x-on:htmx:after-on-load="openModal = true">{}</a>',
+            reverse("admin:powdercoat_job_change", args=[job.pk]),
+            _("Change status"),
+            dialog_url,
+            urlencode({"next": request.get_full_path()}),
+            badge,
+        )
 
     @display(description=_("priority"), ordering="priority")
     def display_priority(self, job):
@@ -380,6 +446,13 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
         """Set any stage: office staff and supervisors."""
         return request.user.has_perm("powdercoat.set_job_status")
 
+    def has_quick_change_permission(self, request, object_id=None):
+        """The quick-change dialog: whoever may make any status move (SPEC J7)."""
+        return any(
+            request.user.has_perm(f"powdercoat.{name}")
+            for name in ("advance_job", "cancel_job", "reopen_job", "set_job_status")
+        )
+
     def _job(self, request, object_id) -> Job:
         """The job behind a detail action, loaded once per request."""
         cache = request.__dict__.setdefault("_pc_jobs", {})
@@ -401,6 +474,10 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
         offered = []
         for unfold_action in super().get_actions_detail(request, object_id):
             name = unfold_action.action_name.removeprefix("powdercoat_job_")
+            if name == "quick_change_job":
+                if dialogs.can_quick_change(job, request.user):
+                    offered.append(unfold_action)
+                continue
             if name in ("create_invoice", "open_invoice"):
                 # One invoice per job (SPEC J10): Create until it exists, then a link to it.
                 invoice = self._live_invoice(request, object_id)
@@ -429,8 +506,11 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
             offered.append(unfold_action)
         return offered
 
-    def _after_move(self, request, object_id, move, **kwargs):
-        """Run a status service, tell the user what happened, and go back to the job page."""
+    def _after_move(self, request, object_id, move, *, return_to=None, **kwargs):
+        """Run a status service, tell the user what happened, and go back to the job page.
+
+        `return_to` is a page of this site to go back to instead (the jobs list).
+        """
         job = self._job(request, object_id)
         try:
             change = move(job=job, user=request.user, **kwargs)
@@ -447,8 +527,67 @@ class JobAdmin(ItemWizardAdminMixin, HidesPricesMixin, SimpleHistoryAdmin, Model
                     "to": change.get_to_status_display(),
                 },
             )
-        url = reverse("admin:powdercoat_job_change", args=[job.pk])
+            if kwargs.get("notify_customer"):
+                self._tell_how_the_email_went(request, change)
+        url = return_to or reverse("admin:powdercoat_job_change", args=[job.pk])
         return redirect_after_dialog(request, url)
+
+    def _tell_how_the_email_went(self, request, change):
+        # The email was sent when the move committed, so its outcome is known by now.
+        change.refresh_from_db(fields=["customer_notified"])
+        if change.customer_notified:
+            messages.info(request, _("The customer was emailed the new status."))
+        elif (refusal := customer_email_refusal(change.job.customer)) is not None:
+            messages.warning(request, refusal)
+        else:
+            messages.warning(
+                request,
+                _("The email to the customer could not be sent; the job's email log says why."),
+            )
+
+    def _return_url(self, request) -> str | None:
+        """The page a dialog was opened from (its ?next=), if it is a page of this site."""
+        url = request.GET.get("next", "")
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+        return None
+
+    @action(
+        description=_("Change status"),
+        url_path="quick-change",
+        icon="swap_horiz",
+        permissions=["quick_change"],
+        dialog={
+            "title": _("Change status"),
+            "form_class": dialogs.QuickChangeForm,
+            "form_submit_text": _("Change status"),
+        },
+    )
+    def quick_change_job(self, request, form, object_id):
+        """Move the job to the chosen status through the matching service (SPEC J7)."""
+        move = form.chosen_move()
+        service = {
+            "advance": job_services.job_advance,
+            "hold": job_services.job_hold,
+            "resume": job_services.job_resume,
+            "cancel": job_services.job_cancel,
+            "reopen": job_services.job_reopen,
+            "set_status": job_services.job_set_status,
+        }[move.move]
+        note_name = "reason" if move.move in dialogs.REASON_REQUIRED else "note"
+        kwargs = {note_name: form.cleaned_data["note"]}
+        if move.move == "set_status":
+            kwargs["status"] = move.target
+        return self._after_move(
+            request,
+            object_id,
+            service,
+            return_to=self._return_url(request),
+            notify_customer=form.cleaned_data["notify_customer"],
+            **kwargs,
+        )
 
     @action(
         description=_("Advance"),

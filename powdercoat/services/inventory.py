@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from powdercoat.models import InventoryActivity, InventoryItem, Job
-from powdercoat.models.choices import ActivityKind
+from powdercoat.models.choices import ActivityKind, JobStatus
 
 # Kinds whose typed quantity is an amount (always positive) and the direction it moves stock.
 _DIRECTION = {
@@ -96,3 +96,42 @@ def inventory_item_create(
             note="Opening stock",
         )
     return item
+
+
+# The ledger keeps three decimals; a finer amount would be rounded silently, so it is refused.
+_LEDGER_PLACES = Decimal("0.001")
+
+
+@transaction.atomic
+def material_usage_log(
+    *, job: Job, item: InventoryItem, lbs: Decimal, user: AbstractBaseUser | None, note: str = ""
+) -> InventoryActivity:
+    """Book material used on a job: one Usage row in the ledger, stock down by the same amount.
+
+    `lbs` is the amount in the item's own unit (pounds for powders). The item row is locked by
+    the ledger service, so several people logging at once all count. Stock may go below zero,
+    because the powder has already been sprayed; the returned row's `balance_after` is then
+    negative and the caller warns that the shelf needs counting. Refused, with a message: an
+    amount that is not more than 0, an inactive item, and a cancelled job.
+    """
+    if lbs is None or lbs <= 0:
+        raise ValidationError("Enter the pounds used, more than 0.")
+    if lbs != lbs.quantize(_LEDGER_PLACES):
+        raise ValidationError("Enter the pounds used with at most three decimals (e.g. 1.25).")
+    note = note.strip()
+    if len(note) > InventoryActivity._meta.get_field("note").max_length:
+        raise ValidationError("Keep the note under 500 characters.")
+    status = Job.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+    if status is None:
+        raise ValidationError("That job no longer exists.")
+    if status == JobStatus.CANCELLED:
+        raise ValidationError(
+            f"{job.number} is Cancelled; reopen it before logging material against it."
+        )
+    if not InventoryItem.objects.filter(pk=item.pk, is_active=True).exists():
+        raise ValidationError(
+            f"{item.name} is inactive; make it active again on its inventory page to log it."
+        )
+    return inventory_activity_record(
+        item=item, kind=ActivityKind.USAGE, quantity=lbs, user=user, job=job, note=note
+    )

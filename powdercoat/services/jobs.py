@@ -3,7 +3,8 @@
 Each status function checks the move is allowed from where the job is and for this user, calls
 the model's transition, saves, and writes the StatusChange row, all in one transaction. A job
 changed by someone else since it was loaded is refused (ConcurrentTransitionMixin), so two people
-pressing Advance at the same moment move it one stage, not two.
+pressing Advance at the same moment move it one stage, not two. With `notify_customer` the
+customer is emailed about the move once it commits, unless they turned such emails off.
 """
 
 from decimal import Decimal
@@ -14,9 +15,19 @@ from django.db import transaction
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from powdercoat import pricing
-from powdercoat.models import CompanySettings, Job, LineItem, StatusChange
+from powdercoat.models import (
+    CompanySettings,
+    Customer,
+    Invoice,
+    Job,
+    LineItem,
+    StatusChange,
+    Worker,
+)
 from powdercoat.models.choices import WORKFLOW, JobStatus, Priority
 from powdercoat.selectors import job_needed_prep_stages
+from powdercoat.services import notifications
+from powdercoat.services.items import line_items_copy
 from powdercoat.services.numbering import number_next
 
 JOB_NUMBER_PREFIX = "JOB"
@@ -59,11 +70,23 @@ def _apply_totals(job: Job) -> None:
     job.total_price = totals.total
 
 
+def _alert_if_raised_to_urgent(
+    job: Job, *, previous_priority: int | None, user: AbstractBaseUser | None
+) -> None:
+    """Tell the supervisors when a job becomes Urgent or Rush from anything lower (SPEC J5)."""
+    if job.priority < Priority.URGENT:
+        return
+    if previous_priority is not None and previous_priority >= job.priority:
+        return
+    notifications.job_priority_alert(job=job, user=user)
+
+
 @transaction.atomic
-def job_create(*, job: Job, user: AbstractBaseUser | None) -> Job:
+def job_create(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bool = True) -> Job:
     """Number and save a new job (it starts at Pending).
 
-    An empty discount takes the customer's pricing-tier discount.
+    An empty discount takes the customer's pricing-tier discount. An Urgent or Rush job emails
+    the supervisors after commit, unless `alert_supervisors` is False (demo data).
     """
     if job.pk:
         raise ValueError("job_create() takes a job that has not been saved yet.")
@@ -75,15 +98,18 @@ def job_create(*, job: Job, user: AbstractBaseUser | None) -> Job:
     _apply_totals(job)
     job._history_user = user
     job.save()
+    if alert_supervisors:
+        _alert_if_raised_to_urgent(job, previous_priority=None, user=user)
     return job
 
 
 @transaction.atomic
-def job_update(*, job: Job, user: AbstractBaseUser | None) -> Job:
+def job_update(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bool = True) -> Job:
     """Save edits to a job's details; its status is left exactly as it is in the database.
 
     The row is locked and the status reloaded first, so an edit form opened before someone
-    advanced the job neither fails nor puts the old status back.
+    advanced the job neither fails nor puts the old status back. Raising the priority to
+    Urgent or Rush emails the supervisors after commit, unless `alert_supervisors` is False.
     """
     current = Job.objects.select_for_update().only("priority").get(pk=job.pk)
     job.refresh_from_db(fields=["status", "held_from_status"])
@@ -94,6 +120,8 @@ def job_update(*, job: Job, user: AbstractBaseUser | None) -> Job:
     job.updated_by = user
     job._history_user = user
     job.save()
+    if alert_supervisors:
+        _alert_if_raised_to_urgent(job, previous_priority=current.priority, user=user)
     return job
 
 
@@ -126,7 +154,13 @@ def _check_move(job: Job, transition, user: AbstractBaseUser | None) -> None:
 
 
 def _save_move(
-    job: Job, *, from_status: str, transition: str, user: AbstractBaseUser | None, note: str
+    job: Job,
+    *,
+    from_status: str,
+    transition: str,
+    user: AbstractBaseUser | None,
+    note: str,
+    notify_customer: bool = False,
 ) -> StatusChange:
     job.updated_by = user
     job._history_user = user
@@ -140,18 +174,26 @@ def _save_move(
             f"{job.number} was moved to {JobStatus(now).label} by someone else a moment ago. "
             "Nothing was changed; look at it again before you move it."
         ) from None
-    return StatusChange.objects.create(
+    # The customer's own setting wins over what was asked for.
+    notify = notify_customer and notifications.customer_email_refusal(job.customer) is None
+    change = StatusChange.objects.create(
         job=job,
         from_status=from_status,
         to_status=job.status,
         transition=transition,
         user=user,
         note=note.strip(),
+        customer_notified=notify,
     )
+    if notify:
+        notifications.job_status_email(change=change, user=user)
+    return change
 
 
 @transaction.atomic
-def job_advance(*, job: Job, user: AbstractBaseUser | None, note: str = "") -> StatusChange:
+def job_advance(
+    *, job: Job, user: AbstractBaseUser | None, note: str = "", notify_customer: bool = False
+) -> StatusChange:
     """Move the job to its next stage, skipping prep stages none of its items needs."""
     _check_move(job, job.advance, user)
     from_status = job.status
@@ -159,52 +201,100 @@ def job_advance(*, job: Job, user: AbstractBaseUser | None, note: str = "") -> S
         needed_prep_stages=job_needed_prep_stages(job),
         skip_unneeded_prep=CompanySettings.load().skip_unneeded_prep_stages,
     )
-    return _save_move(job, from_status=from_status, transition="advance", user=user, note=note)
+    return _save_move(
+        job,
+        from_status=from_status,
+        transition="advance",
+        user=user,
+        note=note,
+        notify_customer=notify_customer,
+    )
 
 
 @transaction.atomic
-def job_hold(*, job: Job, user: AbstractBaseUser | None, reason: str) -> StatusChange:
+def job_hold(
+    *, job: Job, user: AbstractBaseUser | None, reason: str, notify_customer: bool = False
+) -> StatusChange:
     """Put the job on hold; the reason is required and kept in the timeline."""
     if not reason.strip():
         raise ValidationError("Say why the job is going on hold.")
     _check_move(job, job.hold, user)
     from_status = job.status
     job.hold()
-    return _save_move(job, from_status=from_status, transition="hold", user=user, note=reason)
+    return _save_move(
+        job,
+        from_status=from_status,
+        transition="hold",
+        user=user,
+        note=reason,
+        notify_customer=notify_customer,
+    )
 
 
 @transaction.atomic
-def job_resume(*, job: Job, user: AbstractBaseUser | None, note: str = "") -> StatusChange:
+def job_resume(
+    *, job: Job, user: AbstractBaseUser | None, note: str = "", notify_customer: bool = False
+) -> StatusChange:
     """Take the job off hold, back to the stage it was held at."""
     _check_move(job, job.resume, user)
     from_status = job.status
     job.resume()
-    return _save_move(job, from_status=from_status, transition="resume", user=user, note=note)
+    return _save_move(
+        job,
+        from_status=from_status,
+        transition="resume",
+        user=user,
+        note=note,
+        notify_customer=notify_customer,
+    )
 
 
 @transaction.atomic
-def job_cancel(*, job: Job, user: AbstractBaseUser | None, reason: str) -> StatusChange:
+def job_cancel(
+    *, job: Job, user: AbstractBaseUser | None, reason: str, notify_customer: bool = False
+) -> StatusChange:
     """Cancel the job; the reason is required and kept in the timeline."""
     if not reason.strip():
         raise ValidationError("Say why the job is being cancelled.")
     _check_move(job, job.cancel, user)
     from_status = job.status
     job.cancel()
-    return _save_move(job, from_status=from_status, transition="cancel", user=user, note=reason)
+    return _save_move(
+        job,
+        from_status=from_status,
+        transition="cancel",
+        user=user,
+        note=reason,
+        notify_customer=notify_customer,
+    )
 
 
 @transaction.atomic
-def job_reopen(*, job: Job, user: AbstractBaseUser | None, note: str = "") -> StatusChange:
+def job_reopen(
+    *, job: Job, user: AbstractBaseUser | None, note: str = "", notify_customer: bool = False
+) -> StatusChange:
     """Bring a cancelled job back to Pending (Supervisor and Administrator only)."""
     _check_move(job, job.reopen, user)
     from_status = job.status
     job.reopen()
-    return _save_move(job, from_status=from_status, transition="reopen", user=user, note=note)
+    return _save_move(
+        job,
+        from_status=from_status,
+        transition="reopen",
+        user=user,
+        note=note,
+        notify_customer=notify_customer,
+    )
 
 
 @transaction.atomic
 def job_set_status(
-    *, job: Job, user: AbstractBaseUser | None, status: str, note: str = ""
+    *,
+    job: Job,
+    user: AbstractBaseUser | None,
+    status: str,
+    note: str = "",
+    notify_customer: bool = False,
 ) -> StatusChange:
     """Move the job to any workflow stage, forward or back (office correction)."""
     if status not in WORKFLOW:
@@ -216,4 +306,95 @@ def job_set_status(
     _check_move(job, job.set_status, user)
     from_status = job.status
     job.set_status(status)
-    return _save_move(job, from_status=from_status, transition="set_status", user=user, note=note)
+    return _save_move(
+        job,
+        from_status=from_status,
+        transition="set_status",
+        user=user,
+        note=note,
+        notify_customer=notify_customer,
+    )
+
+
+# -- changing the customer, cloning (SPEC J9, J17) -------------------------------------------
+
+
+@transaction.atomic
+def job_change_customer(*, job: Job, customer: Customer, user: AbstractBaseUser | None) -> Job:
+    """Put the job under another customer; the History page shows who changed it, from whom.
+
+    Allowed at any stage, Delivered and Cancelled included (correcting a mix-up), but refused
+    while the job has an invoice that is not void: the invoice is addressed to the old
+    customer, so it is voided first. The job's discount and price stay as they are.
+    """
+    locked = Job.objects.select_for_update().select_related("customer").get(pk=job.pk)
+    if not customer.is_active:
+        raise ValidationError(
+            f"{customer.display_name} is an inactive customer; make the customer active first."
+        )
+    if locked.customer_id == customer.pk:
+        raise ValidationError(f"{customer.display_name} is already the customer of {job.number}.")
+    invoice = Invoice.objects.live().filter(job=locked).first()
+    if invoice is not None:
+        raise ValidationError(
+            f"{job.number} has invoice {invoice.number}, made out to "
+            f"{locked.customer.display_name}. Void the invoice first, then change the customer."
+        )
+    previous = locked.customer.display_name
+    locked.customer = customer
+    locked.updated_by = user
+    locked._history_user = user
+    locked._change_reason = f"Customer changed from {previous} to {customer.display_name}"
+    locked.save(update_fields=["customer", "updated_by", "updated_at"])
+    job.customer, job.updated_by, job.updated_at = customer, user, locked.updated_at
+    return locked
+
+
+def _assign_workers_at_creation(job: Job, workers: list[Worker]) -> None:
+    """Give a job that was just created its workers as part of its creation history record.
+
+    `assigned_workers.set()` would add a second history record ("changed") to a job that was
+    only created; the rows are written without that signal, and the creation record's copy of
+    the workers is written the way django-simple-history writes it.
+    """
+    if not workers:
+        return
+    through = Job.assigned_workers.through
+    links = through.objects.bulk_create(through(job=job, worker=worker) for worker in workers)
+    creation = job.history.get(history_type="+")
+    snapshot = Job.history.model.assigned_workers.model
+    snapshot.objects.bulk_create(
+        snapshot(history=creation, id=link.pk, job=job, worker=link.worker) for link in links
+    )
+
+
+@transaction.atomic
+def job_clone(*, job: Job, user: AbstractBaseUser | None) -> Job:
+    """A new Pending job like this one: same customer, details, active workers and items.
+
+    It gets a new number and copies of the items with their coats, prep lines and prices.
+    Dates, status timeline, photos, notes, time, rework, part intake, material usage, invoice,
+    source quote and template are not carried over; its history starts with its creation.
+    """
+    if not job.customer.is_active:
+        raise ValidationError(
+            f"{job.customer.display_name} is an inactive customer; make the customer active "
+            "before cloning their job."
+        )
+    clone = job_create(
+        job=Job(
+            customer=job.customer,
+            description=job.description,
+            project_name=job.project_name,
+            po_number=job.po_number,
+            priority=job.priority,
+            special_instructions=job.special_instructions,
+            estimated_hours=job.estimated_hours,
+            discount_percent=job.discount_percent,
+        ),
+        user=user,
+    )
+    _assign_workers_at_creation(clone, list(job.assigned_workers.filter(is_active=True)))
+    line_items_copy(items=job.items.order_by("position", "id"), owner=clone, user=user)
+    clone.refresh_from_db()
+    return clone

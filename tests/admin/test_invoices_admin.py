@@ -16,7 +16,7 @@ from powdercoat.models.choices import InvoiceStatus, JobStatus
 from powdercoat.services.invoices import invoice_create_for_job, invoice_void
 from powdercoat.services.jobs import job_cancel
 from tests.factories import CustomerFactory, JobFactory, LineItemFactory, invoiced_job
-from tests.helpers import form_data
+from tests.helpers import form_data, page_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def _action_url(change_url, path):
 
 def _detail_actions(client, url) -> dict[str, str]:
     """Title → address of the buttons at the top of an admin page."""
-    actions = client.get(url).context["actions_detail"]
+    actions = page_actions(client.get(url))
     return {str(a["title"]): a["path"] for a in actions}
 
 

@@ -19,7 +19,7 @@ from tests.factories import (
     TemplateLineItemFactory,
     job_at,
 )
-from tests.helpers import form_data
+from tests.helpers import form_data, page_actions
 from tests.views.test_item_wizard import coats, follow, step
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_save_as_template_dialog_creates_the_template(company, office_client, of
     """The dialog offers the job's description as the name; saving opens the new template."""
     job = _job_with_items()
     url = _action_url(_job_url(job), "save-as-template")
-    buttons = [str(a["title"]) for a in office_client.get(_job_url(job)).context["actions_detail"]]
+    buttons = [str(a["title"]) for a in page_actions(office_client.get(_job_url(job)))]
     assert "Save as template" in buttons
     data = form_data(office_client.get(url, HTTP_HX_REQUEST="true").content.decode())
     assert data["name"] == "Wheels for the Camaro"
@@ -154,7 +154,7 @@ def test_save_as_template_with_a_used_name_says_so(company, office_client):
 def test_shop_floor_cannot_save_a_template(company, floor_client):
     """No button for Shop Floor, and the address itself is refused."""
     job = _job_with_items()
-    buttons = [str(a["title"]) for a in floor_client.get(_job_url(job)).context["actions_detail"]]
+    buttons = [str(a["title"]) for a in page_actions(floor_client.get(_job_url(job)))]
     assert "Save as template" not in buttons
     url = _action_url(_job_url(job), "save-as-template")
     response = floor_client.post(url, {"name": "Mine", "_form_submitted": "True"})
@@ -222,7 +222,7 @@ def test_create_job_dialog_makes_the_job_and_opens_it(company, office_client, of
     CustomerFactory(company_name="Closed Shop", is_active=False)
     url = _action_url(_template_url(template), "create-job")
 
-    buttons = office_client.get(_template_url(template)).context["actions_detail"]
+    buttons = page_actions(office_client.get(_template_url(template)))
     assert [str(a["title"]) for a in buttons] == ["Create job from template"]
     dialog = office_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "Ridge Cycles" in dialog and "Closed Shop" not in dialog
@@ -258,7 +258,7 @@ def test_create_job_without_a_customer_stays_in_the_dialog(company, office_clien
 def test_inactive_template_offers_no_create_job_and_refuses_it(company, office_client):
     """A retired template shows no button; posting anyway gives the refusal, no job."""
     template = JobTemplateFactory(name="Old patio set", is_active=False)
-    assert office_client.get(_template_url(template)).context["actions_detail"] == []
+    assert page_actions(office_client.get(_template_url(template))) == []
     url = _action_url(_template_url(template), "create-job")
     data = {"customer": str(CustomerFactory().pk), "due_date": "", "_form_submitted": "True"}
     response = office_client.post(url, data)

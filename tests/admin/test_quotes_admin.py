@@ -22,7 +22,7 @@ from tests.factories import (
     QuoteFactory,
     QuoteLineItemFactory,
 )
-from tests.helpers import form_data
+from tests.helpers import form_data, page_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def _quote(status=QuoteStatus.DRAFT, **fields) -> Quote:
 
 def _buttons(client, quote) -> list[str]:
     """Titles of the buttons the quote page offers."""
-    actions = client.get(_change_url(quote)).context["actions_detail"]
+    actions = page_actions(client.get(_change_url(quote)))
     return [str(a["title"]) for a in actions]
 
 

@@ -16,7 +16,7 @@ from tests.factories import (
     PrepServiceFactory,
     job_at,
 )
-from tests.helpers import form_data
+from tests.helpers import form_data, page_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -617,7 +617,7 @@ def test_prep_added_through_the_wizard_decides_where_advance_goes(shop, office_c
     page = reverse("admin:powdercoat_job_change", args=[job.pk])
 
     def advance_label() -> str:
-        actions = office_client.get(page).context["actions_detail"]
+        actions = page_actions(office_client.get(page))
         return next(str(a["title"]) for a in actions if str(a["title"]).startswith("Advance"))
 
     assert advance_label() == "Advance to In Oven"

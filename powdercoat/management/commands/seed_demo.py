@@ -461,7 +461,7 @@ def create_job(row: dict, seed: Seed, *, today: date) -> Job:
         discount_percent=None,
         **field_values(Job, fields),
     )
-    job_create(job=job, user=seed.office)
+    job_create(job=job, user=seed.office, alert_supervisors=False)
     job.assigned_workers.set(
         [lookup(seed.workers, name, "worker") for name in row.get("workers", [])]
     )
