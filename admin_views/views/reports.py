@@ -12,25 +12,18 @@ from django.views.generic import TemplateView
 from unfold.views import UnfoldModelAdminViewMixin
 
 from powdercoat.selectors import VendorGroup, powder_demand_report
+from powdercoat.spreadsheets import safe_cell as _cell
 
 EXPORT_CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-# A text cell starting with one of these runs as a formula when a spreadsheet opens the file.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _lb(value: Decimal) -> str:
     """Pounds with at least one decimal and no trailing zeros beyond it: 50.0, 12.345, 2.5."""
     text = f"{value:,.3f}".rstrip("0")
     return f"{text}0" if text.endswith(".") else text
-
-
-def _cell(text: str) -> str:
-    """Text as a spreadsheet shows it, never as a formula it would run."""
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 def powder_demand_dataset(groups: list[VendorGroup]) -> tablib.Dataset:

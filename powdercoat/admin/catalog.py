@@ -9,16 +9,19 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
 
 from powdercoat.admin.mixins import HidesPricesMixin
+from powdercoat.admin.spreadsheets import SpreadsheetImportExportMixin
 from powdercoat.models import CatalogProduct, CatalogProductCoat, PrepService
+from powdercoat.resources import CatalogProductResource, PrepServiceResource
 
 
 @admin.register(PrepService)
-class PrepServiceAdmin(HidesPricesMixin, ModelAdmin):
+class PrepServiceAdmin(SpreadsheetImportExportMixin, HidesPricesMixin, ModelAdmin):
     list_display = ("name", "pricing_method", "rate", "display_stage", "is_active")
     search_fields = ("name", "description")
     list_filter = (("pricing_method", ChoicesDropdownFilter), "stage", "is_active")
     list_filter_submit = True
     price_fields = ("rate",)
+    resource_classes = [PrepServiceResource]
     fieldsets = (
         (
             None,
@@ -46,7 +49,9 @@ class CatalogProductCoatInline(TabularInline):
 
 
 @admin.register(CatalogProduct)
-class CatalogProductAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
+class CatalogProductAdmin(
+    SpreadsheetImportExportMixin, HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin
+):
     list_display = (
         "display_image",
         "name",
@@ -61,6 +66,7 @@ class CatalogProductAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
     search_fields = ("name", "description", "category")
     list_filter = ("category", "is_active")
     price_fields = ("unit_price",)
+    resource_classes = [CatalogProductResource]
     filter_horizontal = ("prep_services",)
     fieldsets = (
         (

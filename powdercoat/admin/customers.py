@@ -16,8 +16,10 @@ from unfold.decorators import display
 
 from powdercoat import badges
 from powdercoat.admin.mixins import HidesPricesMixin, can_see_prices
+from powdercoat.admin.spreadsheets import SpreadsheetImportExportMixin
 from powdercoat.models import Customer, Invoice, Job, Quote
 from powdercoat.models.choices import CustomerType
+from powdercoat.resources import CustomerResource
 from powdercoat.services.invoices import customer_open_balance
 
 # How many of a customer's jobs, quotes and invoices the customer page lists (newest first);
@@ -72,7 +74,7 @@ def _list_url(model: str, customer: Customer, **extra) -> str | None:
 
 
 @admin.register(Customer)
-class CustomerAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
+class CustomerAdmin(SpreadsheetImportExportMixin, HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = (
         "display_name",
         "display_type",
@@ -94,6 +96,7 @@ class CustomerAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
     list_filter_submit = True
     ordering = ("company_name", "contact_name")
     price_fields = ("display_open_balance", "display_invoices")
+    resource_classes = [CustomerResource]
 
     readonly_fields = ("display_open_balance", "display_jobs", "display_quotes", "display_invoices")
     fieldsets = (

@@ -23,8 +23,13 @@ from admin_views.views.reports import PowderDemandView
 from powdercoat import badges
 from powdercoat.admin.filters import LowStockFilter
 from powdercoat.admin.mixins import HidesPricesMixin
+from powdercoat.admin.spreadsheets import (
+    SpreadsheetExportMixin,
+    SpreadsheetImportExportMixin,
+)
 from powdercoat.models import CompanySettings, InventoryActivity, InventoryItem
 from powdercoat.models.choices import ActivityKind
+from powdercoat.resources import InventoryActivityExportResource, InventoryItemResource
 from powdercoat.services.inventory import (
     inventory_activity_record,
     inventory_item_create,
@@ -93,7 +98,9 @@ class ActivityInline(TabularInline):
 
 
 @admin.register(InventoryItem)
-class InventoryItemAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
+class InventoryItemAdmin(
+    SpreadsheetImportExportMixin, HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin
+):
     list_display = (
         "display_name",
         "sku",
@@ -119,6 +126,7 @@ class InventoryItemAdmin(HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
     list_filter_submit = True
     ordering = ("category", "name")
     price_fields = ("unit_cost", "display_unit_cost")
+    resource_classes = [InventoryItemResource]
 
     readonly_fields = ("display_on_hand", "coverage_summary")
     fieldsets = (
@@ -302,7 +310,7 @@ class ActivityForm(forms.ModelForm):
 
 
 @admin.register(InventoryActivity)
-class InventoryActivityAdmin(HidesPricesMixin, ModelAdmin):
+class InventoryActivityAdmin(SpreadsheetExportMixin, HidesPricesMixin, ModelAdmin):
     list_display = (
         "created_at",
         "item",
@@ -325,6 +333,7 @@ class InventoryActivityAdmin(HidesPricesMixin, ModelAdmin):
     autocomplete_fields = ("item", "job")
     price_fields = ("unit_cost",)
     form = ActivityForm
+    resource_classes = [InventoryActivityExportResource]
 
     def has_change_permission(self, request, obj=None):
         """The ledger is never edited; a mistake is corrected by an adjustment row."""

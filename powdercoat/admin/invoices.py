@@ -36,8 +36,10 @@ from unfold.widgets import (
 from powdercoat import badges
 from powdercoat.admin.forms import DatePickerWidget, get_job_or_404
 from powdercoat.admin.mixins import redirect_after_dialog
+from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import CompanySettings, EmailLog, Invoice, Job, Payment
 from powdercoat.models.choices import UNPAID_INVOICE_STATUSES, InvoiceStatus, PaymentMethod
+from powdercoat.resources import InvoiceExportResource
 from powdercoat.services import invoices as invoice_services
 
 
@@ -185,7 +187,7 @@ class InvoiceForm(forms.ModelForm):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(SimpleHistoryAdmin, ModelAdmin):
+class InvoiceAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin, ModelAdmin):
     # List.
     list_display = (
         "display_number",
@@ -217,6 +219,7 @@ class InvoiceAdmin(SimpleHistoryAdmin, ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     ordering = ("-invoice_date", "-number")
+    resource_classes = [InvoiceExportResource]
 
     # Form.
     form = InvoiceForm

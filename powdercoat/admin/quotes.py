@@ -26,8 +26,10 @@ from admin_views.views.wizard import ItemWizardAdminMixin
 from powdercoat import badges
 from powdercoat.admin.items import items_table
 from powdercoat.admin.mixins import redirect_after_dialog
+from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import Quote
 from powdercoat.models.choices import EmailOutcome, QuoteStatus
+from powdercoat.resources import QuoteExportResource
 from powdercoat.services import quotes as quote_services
 
 # Fields that make up the price the customer was shown: fixed once the quote leaves Draft.
@@ -214,7 +216,7 @@ class QuoteForm(forms.ModelForm):
 
 
 @admin.register(Quote)
-class QuoteAdmin(ItemWizardAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+class QuoteAdmin(SpreadsheetExportMixin, ItemWizardAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     # List.
     list_display = (
         "display_number",
@@ -245,6 +247,7 @@ class QuoteAdmin(ItemWizardAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     ordering = ("-quote_date", "-number")
+    resource_classes = [QuoteExportResource]
 
     # Form.
     form = QuoteForm

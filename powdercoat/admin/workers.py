@@ -4,17 +4,20 @@ from django.contrib import admin
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 
+from powdercoat.admin.spreadsheets import SpreadsheetImportExportMixin
 from powdercoat.models import Worker
+from powdercoat.resources import WorkerResource
 
 
 @admin.register(Worker)
-class WorkerAdmin(ModelAdmin):
+class WorkerAdmin(SpreadsheetImportExportMixin, ModelAdmin):
     list_display = ("name", "role", "phone", "email", "user", "is_active")
     search_fields = ("name", "phone", "email", "user__username")
     list_filter = (("role", ChoicesDropdownFilter), "is_active")
     list_filter_submit = True
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
+    resource_classes = [WorkerResource]
 
     fieldsets = ((None, {"fields": ("name", "role", ("phone", "email"), "user", "is_active")}),)
 
