@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
+from admin_views.views import documents, mobile, priority_board, qr, shop_display
 from admin_views.views.health import healthz
 
 app_name = "admin_views"
@@ -17,5 +18,46 @@ urlpatterns = [
             pattern_name="admin:powdercoat_jobtemplate_changelist", permanent=False
         ),
         name="job_templates",
+    ),
+    # Shop floor pages (SPEC S1-S5).
+    path("jobs/shop-display/", shop_display.shop_display, name="shop_display"),
+    path("jobs/shop-display/board/", shop_display.shop_display_board, name="shop_display_board"),
+    path("jobs/priority/", priority_board.priority_board, name="priority_board"),
+    path("jobs/priority/<str:number>/move/", priority_board.priority_move, name="priority_move"),
+    path("jobs/mobile/", mobile.shop_mobile, name="shop_mobile"),
+    path("jobs/mobile/list/", mobile.shop_mobile_list, name="shop_mobile_list"),
+    path("jobs/<str:number>/advance/", mobile.shop_mobile_advance, name="shop_mobile_advance"),
+    path("jobs/<str:number>/bump/", qr.job_bump, name="job_bump"),
+    path("inventory/usage/", qr.material_usage, name="material_usage"),
+    path("inventory/usage/<int:pk>/", qr.material_usage_logged, name="material_usage_logged"),
+    # The original product's addresses of the shop pages (SPEC S6); the display keeps ?key=.
+    re_path(
+        r"^Jobs/ShopDisplay/?$",
+        RedirectView.as_view(
+            pattern_name="admin_views:shop_display", query_string=True, permanent=False
+        ),
+        name="shop_display_old",
+    ),
+    re_path(
+        r"^JobsPriority/?$",
+        RedirectView.as_view(
+            pattern_name="admin_views:priority_board", query_string=True, permanent=False
+        ),
+        name="priority_board_old",
+    ),
+    re_path(
+        r"^Jobs/ShopMobile/?$",
+        RedirectView.as_view(
+            pattern_name="admin_views:shop_mobile", query_string=True, permanent=False
+        ),
+        name="shop_mobile_old",
+    ),
+    # Work orders (SPEC D1, D2), and the original product's address of the blank one (S6).
+    path("jobs/<str:number>/work-order.pdf", documents.job_work_order, name="job_work_order"),
+    path("work-order/blank/", documents.blank_work_order, name="work_order_blank"),
+    re_path(
+        r"^WorkOrder/Blank/?$",
+        RedirectView.as_view(pattern_name="admin_views:work_order_blank", permanent=False),
+        name="work_order_blank_old",
     ),
 ]

@@ -209,6 +209,17 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
 ######################################################################
+# Spreadsheets (django-import-export, SPEC X)
+######################################################################
+# Every import runs in one transaction: a file with any bad row imports no row at all.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# A control character in some text must not break an Excel export.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# Uploads above this size are refused before they are read (Django's own limits skip files).
+SPREADSHEET_MAX_MB = env_int("SPREADSHEET_MAX_MB", 10)
+SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 50_000)
+
+######################################################################
 # Audit history
 ######################################################################
 # History is for reading: reverting an old version would bypass the job state machine.
@@ -236,6 +247,14 @@ def _can(permission: str):
 
 def _changelist(model: str):
     return reverse_lazy(f"admin:powdercoat_{model}_changelist")
+
+
+def _shop_display_link(request) -> str:
+    """The shop TV's address with the current key (the link is shown to Administrators only)."""
+    from admin_views.views.shop_display import display_path
+    from powdercoat.models import CompanySettings
+
+    return display_path(getattr(request, "company", None) or CompanySettings.load())
 
 
 UNFOLD = {
@@ -313,6 +332,30 @@ UNFOLD = {
                         "icon": "engineering",
                         "link": _changelist("worker"),
                         "permission": _can("powdercoat.view_worker"),
+                    },
+                ],
+            },
+            {
+                "title": _("Shop floor"),
+                "items": [
+                    {
+                        "title": _("Priority board"),
+                        "icon": "view_kanban",
+                        "link": reverse_lazy("admin_views:priority_board"),
+                        "permission": _can("powdercoat.view_job"),
+                    },
+                    {
+                        "title": _("Phone view"),
+                        "icon": "smartphone",
+                        "link": reverse_lazy("admin_views:shop_mobile"),
+                        "permission": _can("powdercoat.view_job"),
+                    },
+                    {
+                        "title": _("Shop display"),
+                        "icon": "tv",
+                        "link": _shop_display_link,
+                        "link_attrs": {"target": "_blank", "rel": "noreferrer"},
+                        "permission": _can("powdercoat.change_companysettings"),
                     },
                 ],
             },

@@ -16,6 +16,7 @@ from powdercoat.models import (
     LineItem,
     LineItemCoat,
     LineItemPrep,
+    Worker,
 )
 from powdercoat.models.choices import ActivityKind
 from powdercoat.models.jobs import next_stage
@@ -281,3 +282,55 @@ def job_materials(job: Job, *, company: CompanySettings | None = None) -> list[M
         ):
             rows.append(MaterialRow(item=item, estimated_lbs=None, logged_lbs=logged[item.pk]))
     return rows
+
+
+# -- shop floor pages (SPEC S1-S4) ------------------------------------------------------------
+
+
+def jobs_needed_prep_stages(jobs: QuerySet[Job]) -> dict[int, set[str]]:
+    """The prep stages some item of each job needs, by job id, in one query for any number."""
+    needed: dict[int, set[str]] = defaultdict(set)
+    rows = (
+        LineItemPrep.objects.filter(item__job__in=jobs.order_by().values("pk"))
+        .exclude(prep_service__stage="")
+        .values_list("item__job_id", "prep_service__stage")
+        .distinct()
+    )
+    for job_id, stage in rows:
+        needed[job_id].add(stage)
+    return dict(needed)
+
+
+def shop_floor_jobs(jobs: QuerySet[Job]) -> QuerySet[Job]:
+    """Jobs with what a shop-floor card shows: customer, workers, items and their powders.
+
+    Four queries whatever the number of jobs. The prefetched rows are lists on the objects
+    (`job.floor_workers`, `job.floor_items`, `item.floor_coats`), which is much faster than
+    related managers for hundreds of jobs. Only the item and powder columns a card uses are
+    read; nothing about prices or costs.
+    """
+    coats = (
+        LineItemCoat.objects.select_related("powder")
+        .order_by("position", "id")
+        .only(
+            "id",
+            "item",
+            "position",
+            "powder__id",
+            "powder__name",
+            "powder__color_name",
+            "powder__color_code",
+            "powder__swatch_hex",
+        )
+    )
+    items = (
+        LineItem.objects.order_by("position", "id")
+        .only("id", "job", "position", "description", "quantity")
+        .prefetch_related(Prefetch("coats", queryset=coats, to_attr="floor_coats"))
+    )
+    return jobs.select_related("customer").prefetch_related(
+        Prefetch(
+            "assigned_workers", queryset=Worker.objects.order_by("name"), to_attr="floor_workers"
+        ),
+        Prefetch("items", queryset=items, to_attr="floor_items"),
+    )

@@ -32,8 +32,10 @@ from powdercoat.admin.items import items_table
 from powdercoat.admin.job_materials import JobMaterialsAdminMixin
 from powdercoat.admin.job_records import JobRecordsAdminMixin
 from powdercoat.admin.mixins import HidesPricesMixin, redirect_after_dialog
+from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import Invoice, Job, Quote, StatusChange, Worker
 from powdercoat.models.choices import WORKFLOW, JobStatus
+from powdercoat.resources import JobExportResource
 from powdercoat.selectors import job_next_stage
 from powdercoat.services import jobs as job_services
 from powdercoat.services.invoices import invoice_create_for_job
@@ -112,6 +114,7 @@ class JobForm(forms.ModelForm):
 
 @admin.register(Job)
 class JobAdmin(
+    SpreadsheetExportMixin,
     JobRecordsAdminMixin,
     JobMaterialsAdminMixin,
     ItemWizardAdminMixin,
@@ -153,6 +156,8 @@ class JobAdmin(
     show_full_result_count = False
     ordering = ("-priority", "due_date", "number")
     price_fields = ("display_price", "discount_percent", "price_summary", "display_source_quote")
+    # Exports: one row per line item, the list's filters applied (SPEC X1).
+    resource_classes = [JobExportResource]
 
     # Form.
     form = JobForm
@@ -231,6 +236,7 @@ class JobAdmin(
         "log_material",
         "create_invoice",
         "open_invoice",
+        "print_work_order",
         {
             "title": _("More"),
             "icon": "more_horiz",
@@ -813,3 +819,21 @@ class JobAdmin(
             messages.info(request, _("This job has no invoice yet."))
             return redirect(reverse("admin:powdercoat_job_change", args=[object_id]))
         return redirect(self._invoice_url(invoice))
+
+    # -- the work order (SPEC D1) -------------------------------------------------------------
+
+    def has_print_work_order_permission(self, request, object_id=None):
+        """Whoever may open the job; Shop Floor's copy prints no prices or customer contacts."""
+        return request.user.has_perm("powdercoat.view_job")
+
+    @action(
+        description=_("Print work order"),
+        url_path="work-order",
+        icon="print",
+        permissions=["print_work_order"],
+        attrs={"target": "_blank"},
+    )
+    def print_work_order(self, request, object_id):
+        """Open the job's work order PDF (it has an address of its own) in a new tab."""
+        job = self._job(request, object_id)
+        return redirect(reverse("admin_views:job_work_order", args=[job.number]))

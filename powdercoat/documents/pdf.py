@@ -5,8 +5,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from powdercoat.models import CompanySettings
 
@@ -15,18 +17,21 @@ class PdfError(RuntimeError):
     """xhtml2pdf could not turn the page into a PDF."""
 
 
+def local_file_path(file: FieldFile | None) -> str:
+    """The file behind a file or image field on local disk, or "" when there is none."""
+    if not file:
+        return ""
+    try:
+        path = Path(file.path)
+    except (NotImplementedError, ValueError):
+        return ""
+    return str(path) if path.is_file() else ""
+
+
 def letterhead(company: CompanySettings | None = None) -> dict:
     """What every document's header and footer show: name, logo, address and contacts."""
     company = company or CompanySettings.load()
-    logo_path = ""
-    if company.logo:
-        try:
-            path = Path(company.logo.path)
-        except (NotImplementedError, ValueError):
-            path = None
-        if path is not None and path.is_file():
-            logo_path = str(path)
-    return {"company": company, "logo_path": logo_path}
+    return {"company": company, "logo_path": local_file_path(company.logo)}
 
 
 def _resolve(uri: str, rel: str) -> str:
@@ -40,14 +45,41 @@ def _resolve(uri: str, rel: str) -> str:
     return uri
 
 
+def _resource_policy() -> ResourceAccessPolicy:
+    """What a document may read: uploaded files and static files, and nothing over the network.
+
+    xhtml2pdf otherwise confines local reads to the working directory, which would drop the
+    logo and catalogue pictures whenever MEDIA_ROOT lives elsewhere (as it does in production).
+    """
+    static_roots = [
+        Path(storage.location)
+        for finder in finders.get_finders()
+        for storage in getattr(finder, "storages", {}).values()
+        if getattr(storage, "location", None)
+    ]
+    return ResourceAccessPolicy(
+        allow_remote=False,
+        base_dir=Path(settings.MEDIA_ROOT),
+        extra_roots=tuple(static_roots),
+    )
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render `template_name` with the letterhead and `context`, and return the PDF's bytes.
 
     The template is an ordinary Django template, so user text is escaped like on any page.
+    A `company` in the context (such as unsaved settings being previewed) heads the page
+    instead of the saved one.
     """
-    html = render_to_string(template_name, {**letterhead(), **context})
+    html = render_to_string(template_name, {**letterhead(context.get("company")), **context})
     output = io.BytesIO()
-    status = pisa.CreatePDF(html, dest=output, link_callback=_resolve, encoding="utf-8")
+    status = pisa.CreatePDF(
+        html,
+        dest=output,
+        link_callback=_resolve,
+        encoding="utf-8",
+        resource_policy=_resource_policy(),
+    )
     if status.err:
         raise PdfError(f"The PDF could not be made from {template_name} ({status.err} errors).")
     return output.getvalue()

@@ -1,0 +1,67 @@
+/* Behaviour of the shop-floor pages: the Live toggle, board drops, and refusals in words. */
+(function () {
+  "use strict";
+
+  // -- phone view: auto-refresh while "Live" is on and the screen shows the page -----------
+  var live = true;
+  window.shopLiveOn = function () {
+    return live && !document.hidden;
+  };
+  function refreshList() {
+    var list = document.getElementById("mobile-list");
+    if (list && window.htmx) {
+      window.htmx.ajax("GET", list.getAttribute("hx-get"), { target: list, swap: "innerHTML" });
+    }
+  }
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-live-toggle]");
+    if (!toggle) return;
+    live = !live;
+    toggle.setAttribute("aria-pressed", String(live));
+    toggle.querySelector(".live-text").textContent = live ? "Live" : "Paused";
+    if (live) refreshList();
+  });
+  // A phone picked up again after a while shows the current list at once.
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && live) refreshList();
+  });
+
+  // -- Priority Board: a card dropped in another lane moves through its "Move to" form -----
+  window.pbMove = function (number, priority) {
+    var card = document.querySelector('.pb-card[data-job="' + CSS.escape(number) + '"]');
+    if (!card || card.dataset.priority === String(priority)) return;
+    var form = card.querySelector("form.pb-move");
+    form.elements.priority.value = String(priority);
+    window.htmx.trigger(form, "submit");
+  };
+
+  // -- a request refused or lost: say so, and show the board as it really is ---------------
+  function toast(text) {
+    var box = document.getElementById("shop-toast");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(box._timer);
+    box._timer = setTimeout(function () { box.hidden = true; }, 6000);
+  }
+  function restoreBoard() {
+    if (document.getElementById("board")) {
+      window.htmx.ajax("GET", window.location.pathname, { target: "#board", select: "#board", swap: "outerHTML" });
+    }
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var text = "Something went wrong; nothing was saved. Reload the page and try again.";
+    if (status === 403) text = "Your role does not allow that, or the page is too old: reload it.";
+    if (status === 404) text = "That job is no longer there; the page was out of date.";
+    // The automatic refresh failing is not worth a message: the next one will try again.
+    if (event.detail.elt && event.detail.elt.id === "mobile-list") return;
+    toast(text);
+    restoreBoard();
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "mobile-list") return;
+    toast("No connection: nothing was saved. Try again when the network is back.");
+    restoreBoard();
+  });
+})();

@@ -1,0 +1,304 @@
+"""What the shop-floor pages share: job cards read in fixed queries, the login rule, status moves.
+
+The TV display, the Priority Board, the phone view and the status bump page all show a job as
+a card: number, customer, priority, due date, items, powders as swatches, workers. None of it
+is a price, a cost or a customer's contact detail (SPEC 0), so every role may see a card.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from powdercoat import badges
+from powdercoat.models import CompanySettings, Job, Worker
+from powdercoat.models.choices import PRIORITY_TONE, STATUS_FAMILY, WORKFLOW, JobStatus, Priority
+from powdercoat.models.jobs import next_stage
+from powdercoat.selectors import jobs_needed_prep_stages, shop_floor_jobs
+from powdercoat.services.jobs import job_advance, job_hold, job_resume
+
+# Stages in the order the pages list them: the workflow, then jobs on hold.
+STAGE_ORDER = (*WORKFLOW, JobStatus.ON_HOLD)
+STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGE_ORDER)}
+
+# A swatch colour goes into a style attribute, so only a plain #RRGGBB is ever used.
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+# How many item descriptions a card spells out before "+ N more".
+SUMMARY_ITEMS = 2
+# How many powders a small card (TV, board) shows before "+ N more".
+SWATCHES_SHOWN = 3
+
+
+# -- login -------------------------------------------------------------------------------------
+
+
+def shop_login_required(view: Callable) -> Callable:
+    """`login_required`, except that an htmx request whose session has ended (a phone left on
+    the auto-refreshing list overnight) sends the whole page to the login, not a fragment."""
+    guarded = login_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if getattr(request, "htmx", False) and not request.user.is_authenticated:
+            page = request.htmx.current_url_abs_path or request.get_full_path()
+            login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': page})}"
+            return HttpResponse(headers={"HX-Redirect": login})
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
+
+
+def company_of(request) -> CompanySettings:
+    """The settings row the middleware already read, or read now."""
+    return getattr(request, "company", None) or CompanySettings.load()
+
+
+# -- cards -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Swatch:
+    """One powder as a colour chip with its name beside it (colour is never the only signal)."""
+
+    pk: int  # the inventory item's id (the material usage page takes it)
+    label: str
+    colour: str  # "#RRGGBB", or "" when the powder has no swatch colour set
+
+
+@dataclass(frozen=True)
+class JobCard:
+    """A job as every shop-floor page shows it."""
+
+    job: Job
+    customer: str
+    workers: tuple[Worker, ...]
+    item_count: int
+    part_count: int
+    summary: str
+    swatches: tuple[Swatch, ...]
+    # Where Advance would take the job, and where Resume would; filled in for the pages that
+    # offer the buttons (phone view and bump page).
+    next_stage: JobStatus | None = None
+    resume_to: JobStatus | None = None
+
+    @property
+    def number(self) -> str:
+        return self.job.number
+
+    @property
+    def status(self) -> JobStatus:
+        return JobStatus(self.job.status)
+
+    @property
+    def priority(self) -> Priority:
+        return Priority(self.job.priority)
+
+    @property
+    def family(self) -> str:
+        """The stage family (intake, prep, coating, qc, done, hold, cancelled)."""
+        return STATUS_FAMILY[self.status]
+
+    @property
+    def tone(self) -> str:
+        """The priority tone (low, normal, high, urgent, rush)."""
+        return PRIORITY_TONE[self.priority]
+
+    @property
+    def is_pressing(self) -> bool:
+        """Urgent or Rush: marked on every page."""
+        return self.priority >= Priority.URGENT
+
+    @property
+    def due(self) -> date | None:
+        return self.job.due_date
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.job.is_overdue
+
+    @property
+    def status_badge(self):
+        return badges.status_badge(self.status)
+
+    @property
+    def priority_badge(self):
+        return badges.priority_badge(self.priority)
+
+    @property
+    def due_label(self):
+        """The due date, marked "overdue" in words when it has passed."""
+        return badges.due_date_label(self.due, overdue=self.is_overdue)
+
+    @property
+    def worker_names(self) -> str:
+        return ", ".join(worker.name for worker in self.workers)
+
+    @property
+    def first_swatches(self) -> tuple[Swatch, ...]:
+        """The powders a small card has room for."""
+        return self.swatches[:SWATCHES_SHOWN]
+
+    @property
+    def more_swatches(self) -> int:
+        """How many powders a small card leaves out."""
+        return max(0, len(self.swatches) - SWATCHES_SHOWN)
+
+
+def _swatches(job: Job) -> tuple[Swatch, ...]:
+    """Each powder on the job's items once, in the order the items and coats list them."""
+    seen: dict[int, Swatch] = {}
+    for item in job.floor_items:
+        for coat in item.floor_coats:
+            powder = coat.powder
+            if powder.pk in seen:
+                continue
+            name = powder.color_name or powder.name
+            if powder.color_code and powder.color_code not in name:
+                name = f"{name} ({powder.color_code})"
+            colour = powder.swatch_hex if _HEX.match(powder.swatch_hex or "") else ""
+            seen[powder.pk] = Swatch(pk=powder.pk, label=name, colour=colour)
+    return tuple(seen.values())
+
+
+def _summary(items: list) -> str:
+    """The first item descriptions, then how many more: "4 x Bracket; 2 x Rail; + 3 more"."""
+    parts = [f"{item.quantity} × {item.description}" for item in items[:SUMMARY_ITEMS]]
+    if len(items) > SUMMARY_ITEMS:
+        parts.append(_("+ %(count)d more") % {"count": len(items) - SUMMARY_ITEMS})
+    return "; ".join(parts)
+
+
+def job_cards(
+    jobs: QuerySet[Job], *, company: CompanySettings, with_moves: bool = False
+) -> list[JobCard]:
+    """Cards for the jobs, in the queryset's order: four queries, five `with_moves`."""
+    jobs = shop_floor_jobs(jobs)
+    needed = jobs_needed_prep_stages(jobs) if with_moves else {}
+    cards = []
+    for job in jobs:
+        items = job.floor_items
+        moves = {}
+        if with_moves:
+            moves["next_stage"] = next_stage(
+                job.status,
+                needed_prep_stages=needed.get(job.pk, ()),
+                skip_unneeded_prep=company.skip_unneeded_prep_stages,
+            )
+            if job.status == JobStatus.ON_HOLD and job.held_from_status:
+                moves["resume_to"] = JobStatus(job.held_from_status)
+        cards.append(
+            JobCard(
+                job=job,
+                customer=job.customer.display_name,
+                workers=tuple(job.floor_workers),
+                item_count=len(items),
+                part_count=sum(item.quantity for item in items),
+                summary=_summary(items),
+                swatches=_swatches(job),
+                **moves,
+            )
+        )
+    return cards
+
+
+@dataclass
+class StageGroup:
+    """The cards of one stage, for the pages that list jobs by stage."""
+
+    status: JobStatus
+    cards: list[JobCard] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+    @property
+    def family(self) -> str:
+        return STATUS_FAMILY[self.status]
+
+    @property
+    def count_label(self) -> str:
+        return ngettext("%(count)d job", "%(count)d jobs", len(self.cards)) % {
+            "count": len(self.cards)
+        }
+
+
+def group_by_stage(cards: Iterable[JobCard]) -> list[StageGroup]:
+    """Cards by stage in workflow order (On Hold last); stages without jobs are left out.
+
+    The order of the cards inside a stage is the order they came in.
+    """
+    groups: dict[JobStatus, StageGroup] = {}
+    for card in cards:
+        groups.setdefault(card.status, StageGroup(card.status)).cards.append(card)
+    return [groups[stage] for stage in STAGE_ORDER if stage in groups]
+
+
+def by_due_date(card: JobCard) -> tuple:
+    """Sort key: soonest due first, jobs without a due date last, then by number."""
+    return (card.due is None, card.due or date.max, card.number)
+
+
+# -- status moves from the shop pages ----------------------------------------------------------
+
+MOVES = ("advance", "resume", "hold")
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    """What happened when someone pressed a status button, in words for them."""
+
+    done: bool
+    message: str
+
+
+def job_move(*, job: Job, user, move: str, seen_status: str, reason: str = "") -> MoveResult:
+    """Advance, resume or hold the job through its service, for the person who pressed it.
+
+    `seen_status` is the status their page showed: if the job has moved since (someone else
+    pressed first, or the page is old), nothing is changed, so a stale page can never push a
+    job a second stage. Refusals come back as a message, never as an error page.
+    """
+    if move not in MOVES:
+        return MoveResult(False, _("Unknown button; reload the page and try again."))
+    if seen_status != job.status:
+        return MoveResult(
+            False,
+            _(
+                "%(number)s is now %(status)s: it was moved since this page was loaded. "
+                "Nothing was changed; look at it again."
+            )
+            % {"number": job.number, "status": JobStatus(job.status).label},
+        )
+    try:
+        if move == "advance":
+            change = job_advance(job=job, user=user)
+        elif move == "resume":
+            change = job_resume(job=job, user=user)
+        else:
+            change = job_hold(job=job, user=user, reason=reason)
+    except ValidationError as error:
+        return MoveResult(False, " ".join(error.messages))
+    except PermissionDenied as error:
+        return MoveResult(False, str(error) or _("Your role does not allow that."))
+    return MoveResult(
+        True,
+        _("%(number)s: %(from)s → %(to)s.")
+        % {
+            "number": job.number,
+            "from": change.get_from_status_display(),
+            "to": change.get_to_status_display(),
+        },
+    )

@@ -1,0 +1,122 @@
+"""The Shop Display: the shop TV's full-screen board of active jobs by stage (SPEC S1).
+
+No login: the TV opens `/jobs/shop-display/?key=...` with the display key from company
+settings. Without the right key the page is a bare refusal. The board re-reads itself every
+30 seconds by swapping in `/jobs/shop-display/board/?key=...`, so the page never blinks. No
+prices, costs or contact details are on it.
+"""
+
+import math
+import secrets
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import F
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from admin_views.views.shop_common import JobCard, StageGroup, company_of, group_by_stage, job_cards
+from powdercoat.models import CompanySettings, Job
+from powdercoat.models.choices import Priority
+
+# Seconds between two refreshes of the board.
+REFRESH_SECONDS = 30
+
+# The TV is 1920x1080: up to this many stage columns side by side; more wrap to a second row.
+COLUMNS_PER_ROW = 6
+# Cards sent per column at most; the page then hides those that do not fit the screen and
+# counts them in "+ N more". The most pressing jobs come first, so the least urgent are cut.
+MAX_CARDS_PER_COLUMN = 12
+
+
+def display_path(company: CompanySettings) -> str:
+    """The display's address on this site, with the current key."""
+    return f"{reverse('admin_views:shop_display')}?{urlencode({'key': company.display_key})}"
+
+
+def display_url(company: CompanySettings) -> str:
+    """The display's full address (SITE_URL first), to type into the TV's browser."""
+    return f"{settings.SITE_URL}{display_path(company)}"
+
+
+def _key_is_right(request, company: CompanySettings) -> bool:
+    """The `?key=` matches the display key, compared in constant time; empty never matches."""
+    given = request.GET.get("key", "")
+    expected = company.display_key or ""
+    if not given or not expected:
+        return False
+    return secrets.compare_digest(given.encode(), expected.encode())
+
+
+def _private(response):
+    """The key is in the address: keep it out of referrers, caches and search engines."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@dataclass(frozen=True)
+class Column:
+    """One stage on the TV: the cards that fit, and how many more there are."""
+
+    group: StageGroup
+    cards: list[JobCard]
+    more: int
+
+
+def _board(company: CompanySettings) -> dict:
+    """What the board shows: stage columns of active jobs, and the counts in the header.
+
+    Inside a stage the most pressing job is on top: Rush first, then the soonest due.
+    """
+    jobs = Job.objects.active().order_by("-priority", F("due_date").asc(nulls_last=True), "number")
+    cards = job_cards(jobs, company=company)
+    groups = group_by_stage(cards)
+    rows = 1 if len(groups) <= COLUMNS_PER_ROW else 2
+    limit = MAX_CARDS_PER_COLUMN
+    return {
+        "columns": [
+            Column(group=group, cards=group.cards[:limit], more=max(0, len(group.cards) - limit))
+            for group in groups
+        ],
+        "rows": rows,
+        "columns_per_row": max(1, math.ceil(len(groups) / rows)),
+        "active_count": len(cards),
+        "overdue_count": sum(card.is_overdue for card in cards),
+        "rush_count": sum(card.priority == Priority.RUSH for card in cards),
+        "urgent_count": sum(card.priority == Priority.URGENT for card in cards),
+        "updated_at": timezone.localtime(),
+        "refresh_seconds": REFRESH_SECONDS,
+    }
+
+
+def _page(request, template: str):
+    company = company_of(request)
+    if not _key_is_right(request, company):
+        return _private(render(request, "admin_views/shop/display_refused.html", status=403))
+    context = {
+        "company_name": company.name,
+        "board_url": (
+            f"{reverse('admin_views:shop_display_board')}?{urlencode({'key': company.display_key})}"
+        ),
+        **_board(company),
+    }
+    return _private(render(request, template, context))
+
+
+@never_cache
+@require_GET
+def shop_display(request):
+    """The whole TV page (a refusal without the right key)."""
+    return _page(request, "admin_views/shop/display.html")
+
+
+@never_cache
+@require_GET
+def shop_display_board(request):
+    """Just the board, for the page's own refresh (a refusal without the right key)."""
+    return _page(request, "admin_views/shop/_display_board.html")
