@@ -1,7 +1,7 @@
 """How long the job work order PDF takes: a 3-item and a 40-item job, ten renders each.
 
-    .venv/bin/python scripts/bench_work_order.py            # the configured database
-    .venv/bin/python scripts/bench_work_order.py --scratch  # a throwaway SQLite database
+    .venv/bin/python tests/benchmarks/bench_work_order.py            # the configured database
+    .venv/bin/python tests/benchmarks/bench_work_order.py --scratch  # a throwaway SQLite database
 
 The jobs are made inside a transaction that is rolled back, so the database is left as it was.
 Targets (SPEC D1 and the work order issue): 3 items under 200 ms, 40 items under 1 s.
@@ -16,7 +16,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RUNS = 10
 
 

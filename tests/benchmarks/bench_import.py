@@ -1,6 +1,6 @@
 """Time spreadsheet imports of 10,000 inventory items and 10,000 customers (SPEC X3: < 30 s each).
 
-Run from the project root:  .venv/bin/python scripts/bench_import.py [--rows 10000] [--xlsx]
+Run from the project root:  .venv/bin/python tests/benchmarks/bench_import.py [--rows N] [--xlsx]
 
 It writes the files to a temporary folder and imports them into a throwaway SQLite database
 made for the run (your own database is never touched), the way the admin does: a dry run for
@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 

@@ -1,8 +1,8 @@
 """How long the shop-floor pages take with 500 active jobs (SPEC S: "well under a second").
 
-    .venv/bin/python scripts/bench_shop_pages.py            # the configured database
-    .venv/bin/python scripts/bench_shop_pages.py --scratch  # a throwaway SQLite database
-    .venv/bin/python scripts/bench_shop_pages.py --scratch --jobs 1000 --runs 10
+    .venv/bin/python tests/benchmarks/bench_shop_pages.py            # the configured database
+    .venv/bin/python tests/benchmarks/bench_shop_pages.py --scratch  # a throwaway SQLite database
+    .venv/bin/python tests/benchmarks/bench_shop_pages.py --scratch --jobs 1000 --runs 10
 
 Each page is requested through Django's test client, middleware and all, as a logged-in
 supervisor (the TV page with its key). The jobs are made inside a transaction that is rolled
@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 JOBS = 500
 RUNS = 5
 
