@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,7 @@ from unfold.widgets import (
 
 from powdercoat import badges
 from powdercoat.admin.forms import DatePickerWidget, get_job_or_404
-from powdercoat.admin.mixins import redirect_after_dialog
+from powdercoat.admin.mixins import dialog_with_error, redirect_after_dialog
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import CompanySettings, EmailLog, Invoice, Job, Payment
 from powdercoat.models.choices import UNPAID_INVOICE_STATUSES, InvoiceStatus, PaymentMethod
@@ -493,17 +493,7 @@ class InvoiceAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin, ModelAdmin):
     def _refused(self, request, form, dialog_action, error: ValidationError):
         """Show a service's refusal: inside the open dialog, or as a message on the page."""
         if request.htmx:
-            form.add_error(None, error)
-            dialog = dialog_action.dialog
-            return render(
-                request,
-                "unfold/helpers/dialog.html",
-                {
-                    "dialog": dialog,
-                    "form": form,
-                    "form_submit_text": dialog.get("form_submit_text", ""),
-                },
-            )
+            return dialog_with_error(request, form, dialog_action.dialog, error)
         messages.error(request, _messages_of(error))
         return redirect_after_dialog(request, self._change_url(form.invoice))
 

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -35,7 +35,7 @@ from unfold.widgets import (
 )
 
 from powdercoat.admin.forms import DatePickerWidget, get_job_or_404
-from powdercoat.admin.mixins import can_see_prices, redirect_after_dialog
+from powdercoat.admin.mixins import can_see_prices, dialog_with_error, redirect_after_dialog
 from powdercoat.models import (
     Job,
     JobNote,
@@ -525,17 +525,7 @@ class JobRecordsAdminMixin:
 
     def _refused(self, request, form, action_name, error: ValidationError):
         """Show the dialog again with the service's refusal on top."""
-        form.add_error(None, error)
-        dialog = getattr(self, action_name).dialog
-        return render(
-            request,
-            "unfold/helpers/dialog.html",
-            {
-                "dialog": dialog,
-                "form": form,
-                "form_submit_text": dialog.get("form_submit_text", ""),
-            },
-        )
+        return dialog_with_error(request, form, getattr(self, action_name).dialog, error)
 
     @action(
         description=gettext_lazy("Add photos"),
