@@ -32,18 +32,55 @@ def get_job_or_404(object_id, queryset=None) -> Job:
         raise Http404("No such job.") from error
 
 
-class StatusDialogForm(BaseDialogForm):
-    """A note, plus the status the person saw when the dialog opened.
+class SeenStatusDialogForm(BaseDialogForm):
+    """A dialog that remembers the status its record had when it opened.
 
-    If the job moved in the meantime (someone else pressed a button), the form refuses rather
-    than act on a status the person never saw.
+    If the record moved in the meantime (someone else pressed a button), the form refuses
+    rather than act on a status the person never saw. Subclasses call `watch(record)`.
     """
+
+    status_choices: type = JobStatus
+    moved_verb = _("moved to")
+
+    seen_status = forms.CharField(widget=forms.HiddenInput)
+
+    def watch(self, record) -> None:
+        """Remember `record` and the status it has now."""
+        self.watched = record
+        self.fields["seen_status"].initial = record.status
+
+    def clean_seen_status(self):
+        """Refuse when the record is no longer where the person saw it."""
+        seen = self.cleaned_data["seen_status"]
+        if seen != self.watched.status:
+            raise forms.ValidationError(
+                _(
+                    "%(number)s %(moved)s %(status)s since this window opened. Close it "
+                    "and look again."
+                )
+                % {
+                    "number": self.watched.number,
+                    "moved": self.moved_verb,
+                    "status": self.status_choices(self.watched.status).label,
+                }
+            )
+        return seen
+
+    def clean(self):
+        """Put a stale-status refusal where it is seen (hidden fields show no errors)."""
+        cleaned = super().clean()
+        if "seen_status" in self.errors:
+            self.add_error(None, self.errors.pop("seen_status"))
+        return cleaned
+
+
+class StatusDialogForm(SeenStatusDialogForm):
+    """A job status move: a note, and the job's status when the dialog opened."""
 
     form_before_template = "admin/powdercoat/job/status_dialog_before.html"
     note_label = _("Note (optional)")
     note_required = False
 
-    seen_status = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Note"),
         required=False,
@@ -54,7 +91,7 @@ class StatusDialogForm(BaseDialogForm):
     def __init__(self, request, object_id=None, *args, **kwargs):
         super().__init__(request, object_id, *args, **kwargs)
         self.job = get_job_or_404(object_id, Job.objects.select_related("customer"))
-        self.fields["seen_status"].initial = self.job.status
+        self.watch(self.job)
         self.fields["note"].label = self.note_label
         self.fields["note"].required = self.note_required
 
@@ -70,26 +107,6 @@ class StatusDialogForm(BaseDialogForm):
             "job": self.job,
             "target": JobStatus(target) if target else None,
         }
-
-    def clean_seen_status(self):
-        """Refuse when the job is no longer where the person saw it."""
-        seen = self.cleaned_data["seen_status"]
-        if seen != self.job.status:
-            raise forms.ValidationError(
-                _(
-                    "%(number)s moved to %(status)s since this window opened. Close it and "
-                    "look again."
-                )
-                % {"number": self.job.number, "status": JobStatus(self.job.status).label}
-            )
-        return seen
-
-    def clean(self):
-        """Put a stale-status refusal where it is seen (hidden fields show no errors)."""
-        cleaned = super().clean()
-        if "seen_status" in self.errors:
-            self.add_error(None, self.errors.pop("seen_status"))
-        return cleaned
 
 
 class AdvanceForm(StatusDialogForm):

@@ -19,11 +19,11 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import action, display
 from unfold.enums import ActionVariant
-from unfold.forms import BaseDialogForm
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from admin_views.views.wizard import ItemWizardAdminMixin
 from powdercoat import badges
+from powdercoat.admin.forms import SeenStatusDialogForm
 from powdercoat.admin.items import items_table
 from powdercoat.admin.mixins import redirect_after_dialog
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
@@ -80,22 +80,18 @@ def _outcome(outcome: str):
 # -- dialogs ---------------------------------------------------------------------------------
 
 
-class QuoteDialogForm(BaseDialogForm):
-    """A confirmation, plus the status the person saw when the dialog opened.
-
-    If the quote moved in the meantime (someone else pressed a button), the form refuses
-    rather than act on a status the person never saw.
-    """
+class QuoteDialogForm(SeenStatusDialogForm):
+    """A confirmation, plus the status the person saw when the dialog opened."""
 
     form_before_template = "admin/powdercoat/quote/dialog_before.html"
+    status_choices = QuoteStatus
+    moved_verb = _("changed to")
     target: QuoteStatus | None = None
-
-    seen_status = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, request, object_id=None, *args, **kwargs):
         super().__init__(request, object_id, *args, **kwargs)
         self.quote = get_quote_or_404(object_id)
-        self.fields["seen_status"].initial = self.quote.status
+        self.watch(self.quote)
 
     def get_before_template_context(self, request, object_id=None):
         """The quote and the move, shown above the fields."""
@@ -107,26 +103,6 @@ class QuoteDialogForm(BaseDialogForm):
             "status_badge": badges.quote_status_badge(self.quote.status),
             "target_badge": badges.quote_status_badge(self.target) if moves else "",
         }
-
-    def clean_seen_status(self):
-        """Refuse when the quote is no longer where the person saw it."""
-        seen = self.cleaned_data["seen_status"]
-        if seen != self.quote.status:
-            raise forms.ValidationError(
-                _(
-                    "%(number)s changed to %(status)s since this window opened. Close it and "
-                    "look again."
-                )
-                % {"number": self.quote.number, "status": QuoteStatus(self.quote.status).label}
-            )
-        return seen
-
-    def clean(self):
-        """Put a stale-status refusal where it is seen (hidden fields show no errors)."""
-        cleaned = super().clean()
-        if "seen_status" in self.errors:
-            self.add_error(None, self.errors.pop("seen_status"))
-        return cleaned
 
 
 class NoteDialogForm(QuoteDialogForm):
