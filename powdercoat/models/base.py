@@ -1,5 +1,6 @@
 """Abstract building blocks shared by the concrete models."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +13,27 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def user_stamp(label) -> models.ForeignKey:
+    """Who did something to a row (created it, wrote it...): kept when the user is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=label,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+
+class StatusGuardedModel(models.Model):
+    """A model whose `status` only its django-fsm transitions may change."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        """Validate the editable fields; the status is guarded by its transitions instead."""
+        super().clean_fields(exclude={*(exclude or ()), "status"})

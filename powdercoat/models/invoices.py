@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from powdercoat.models.base import TimeStampedModel
+from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, user_stamp
 from powdercoat.models.choices import InvoiceStatus, PaymentMethod
 from powdercoat.models.quotes import PricedDocument
 from powdercoat.querysets import InvoiceQuerySet
 
 
-class Invoice(ConcurrentTransitionMixin, PricedDocument, TimeStampedModel):
+class Invoice(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, TimeStampedModel):
     """What the customer owes for a job; one live invoice per job."""
 
     number = models.CharField(_("invoice number"), max_length=20, unique=True, editable=False)
@@ -42,15 +42,7 @@ class Invoice(ConcurrentTransitionMixin, PricedDocument, TimeStampedModel):
     )
     notes = models.TextField(_("notes for the customer"), blank=True)
     void_reason = models.CharField(_("void reason"), max_length=300, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = user_stamp(_("created by"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = InvoiceQuerySet.as_manager()
@@ -81,10 +73,6 @@ class Invoice(ConcurrentTransitionMixin, PricedDocument, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number or str(_("New invoice"))
-
-    def clean_fields(self, exclude=None) -> None:
-        """Validate the editable fields; the status is guarded by its transitions."""
-        super().clean_fields(exclude={*(exclude or ()), "status"})
 
     @property
     def is_overdue(self) -> bool:

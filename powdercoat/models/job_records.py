@@ -2,25 +2,13 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from powdercoat.models.base import user_stamp
 from powdercoat.models.choices import JobStatus, PhotoKind, ReworkKind, ReworkReason
-
-
-def _user(label, related_name="+"):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=label,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name=related_name,
-    )
 
 
 class JobPhoto(models.Model):
@@ -34,7 +22,7 @@ class JobPhoto(models.Model):
         _("type"), max_length=16, choices=PhotoKind.choices, default=PhotoKind.PROGRESS
     )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
-    uploaded_by = _user(_("uploaded by"))
+    uploaded_by = user_stamp(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -53,7 +41,7 @@ class JobNote(models.Model):
         "powdercoat.Job", verbose_name=_("job"), on_delete=models.CASCADE, related_name="notes"
     )
     text = models.TextField(_("note"))
-    author = _user(_("author"))
+    author = user_stamp(_("author"))
     created_at = models.DateTimeField(_("written at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -93,7 +81,7 @@ class TimeEntry(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=20, choices=JobStatus.choices, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_by = _user(_("entered by"))
+    created_by = user_stamp(_("entered by"))
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
     class Meta:
@@ -128,7 +116,7 @@ class ReworkRecord(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("What the rework cost the shop (powder, labour)."),
     )
-    created_by = _user(_("recorded by"))
+    created_by = user_stamp(_("recorded by"))
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
@@ -152,7 +140,7 @@ class PartIntake(models.Model):
         "powdercoat.Job", verbose_name=_("job"), on_delete=models.CASCADE, related_name="intake"
     )
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
-    received_by = _user(_("received by"))
+    received_by = user_stamp(_("received by"))
     expected_count = models.PositiveIntegerField(_("pieces expected"))
     actual_count = models.PositiveIntegerField(_("pieces received"))
     condition_notes = models.TextField(_("condition"), blank=True)

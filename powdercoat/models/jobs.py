@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from powdercoat.models.base import TimeStampedModel
+from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, user_stamp
 from powdercoat.models.choices import (
     CLOSED_STAGES,
     PREP_STAGES,
@@ -46,7 +46,7 @@ def next_stage(
     return None
 
 
-class Job(ConcurrentTransitionMixin, TimeStampedModel):
+class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
     """One customer's work through the shop, from drop-off to pickup."""
 
     number = models.CharField(_("job number"), max_length=20, unique=True, editable=False)
@@ -127,15 +127,7 @@ class Job(ConcurrentTransitionMixin, TimeStampedModel):
         _("price"), max_digits=12, decimal_places=2, default=Decimal("0"), editable=False
     )
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = user_stamp(_("created by"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("updated by"),
@@ -182,10 +174,6 @@ class Job(ConcurrentTransitionMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number or str(_("New job"))
-
-    def clean_fields(self, exclude=None) -> None:
-        """Validate the editable fields; the status is guarded by its transitions instead."""
-        super().clean_fields(exclude={*(exclude or ()), "status"})
 
     # -- small facts -------------------------------------------------------------------------
 

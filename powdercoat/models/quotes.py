@@ -3,7 +3,6 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from powdercoat.models.base import TimeStampedModel
+from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, user_stamp
 from powdercoat.models.choices import OPEN_QUOTE_STATUSES, QuoteStatus
 from powdercoat.querysets import QuoteQuerySet
 
@@ -63,7 +62,7 @@ def default_valid_until():
     return timezone.localdate() + timedelta(days=QUOTE_VALID_DAYS)
 
 
-class Quote(ConcurrentTransitionMixin, PricedDocument, TimeStampedModel):
+class Quote(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, TimeStampedModel):
     """An offer: line items with a price, for a customer or someone not yet a customer."""
 
     number = models.CharField(_("quote number"), max_length=20, unique=True, editable=False)
@@ -99,15 +98,7 @@ class Quote(ConcurrentTransitionMixin, PricedDocument, TimeStampedModel):
         editable=False,
         related_name="source_quote",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = user_stamp(_("created by"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = QuoteQuerySet.as_manager()
@@ -137,10 +128,6 @@ class Quote(ConcurrentTransitionMixin, PricedDocument, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number or str(_("New quote"))
-
-    def clean_fields(self, exclude=None) -> None:
-        """Validate the editable fields; the status is guarded by its transitions."""
-        super().clean_fields(exclude={*(exclude or ()), "status"})
 
     @property
     def recipient_name(self) -> str:

@@ -1,11 +1,10 @@
 """Job templates: a named set of line items to start similar jobs from (SPEC T)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from powdercoat.models.base import TimeStampedModel
+from powdercoat.models.base import TimeStampedModel, user_stamp
 
 
 class JobTemplate(TimeStampedModel):
@@ -24,15 +23,7 @@ class JobTemplate(TimeStampedModel):
     )
     special_instructions = models.TextField(_("special instructions"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = user_stamp(_("created by"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
