@@ -97,6 +97,11 @@ def line_total(quantity: int, unit_price: Decimal) -> Decimal:
     return money(Decimal(quantity) * _decimal(unit_price, "Unit price"))
 
 
+def lines_total(lines) -> Decimal:
+    """The sum of several lines' totals, each (quantity, unit price) rounded to cents first."""
+    return sum((line_total(quantity, unit_price) for quantity, unit_price in lines), Decimal("0"))
+
+
 @dataclass(frozen=True)
 class JobTotals:
     """The price lines of a job, each rounded to cents."""

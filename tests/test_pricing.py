@@ -305,3 +305,9 @@ def test_tax_exempt_documents_carry_no_tax():
         tax_rate_percent=D("0"),
     )
     assert (totals.tax, totals.total) == (D("0.00"), D("250.00"))
+
+
+def test_lines_total_rounds_each_line_before_adding():
+    """3 x $0.335 = $1.01 (from $1.005) and 3 x $0.335 again: $2.02, not $2.01."""
+    assert pricing.lines_total([(3, D("0.335")), (3, D("0.335"))]) == D("2.02")
+    assert pricing.lines_total([]) == D("0")

@@ -56,9 +56,7 @@ def _apply_rush_rate(job: Job, *, previous_priority: int | None) -> None:
 
 def _apply_totals(job: Job) -> None:
     rows = LineItem.objects.filter(job=job).values_list("quantity", "unit_price") if job.pk else []
-    items_total = sum(
-        (pricing.line_total(quantity, unit_price) for quantity, unit_price in rows), Decimal("0")
-    )
+    items_total = pricing.lines_total(rows)
     totals = pricing.job_totals(
         items_total=items_total,
         discount_percent=job.discount_percent,

@@ -77,9 +77,7 @@ def _apply_totals(quote: Quote) -> None:
         if quote.pk
         else []
     )
-    items_total = sum(
-        (pricing.line_total(quantity, unit_price) for quantity, unit_price in rows), Decimal("0")
-    )
+    items_total = pricing.lines_total(rows)
     totals = pricing.document_totals(
         items_total=items_total,
         discount_percent=quote.discount_percent,
