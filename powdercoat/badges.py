@@ -85,3 +85,25 @@ def quote_status_badge(status: str) -> SafeString:
         status.value,
         status.label,
     )
+
+
+def rush_surcharge_change_text(
+    *, previous_priority: int, priority: int, percent: Decimal, amount: Decimal, with_money: bool
+) -> str:
+    """What a priority change did to the price, for the confirmation message (SPEC J5).
+
+    "Rush surcharge of 25% added: +$123.45." when a job became Rush, "... removed" when it
+    stopped being Rush; empty otherwise. `with_money` is False for people who see no prices.
+    """
+    became_rush = priority == Priority.RUSH and previous_priority != Priority.RUSH
+    left_rush = previous_priority == Priority.RUSH and priority != Priority.RUSH
+    if not (became_rush or left_rush):
+        return ""
+    if became_rush:
+        if not percent:
+            return "Rush: the shop's rush surcharge is 0%, so the price is unchanged."
+        rate = f"{Decimal(percent).normalize():f}%"
+        if not with_money:
+            return f"Rush surcharge of {rate} added to the price."
+        return f"Rush surcharge of {rate} added: +{money_label(amount)}."
+    return "Rush surcharge removed from the price."

@@ -44,6 +44,9 @@ _OFFICE = (
         "powdercoat.cancel_job",
         "powdercoat.set_job_status",
         "powdercoat.view_prices",
+        # Putting right a payment or a stock change entered by mistake (never deleting it).
+        "powdercoat.reverse_payment",
+        "powdercoat.reverse_inventoryactivity",
     }
 )
 

@@ -1,5 +1,6 @@
 """Test helpers: read a rendered HTML form back into the data a browser would post."""
 
+import re
 from html.parser import HTMLParser
 
 
@@ -75,3 +76,11 @@ def page_actions(response) -> list[dict]:
     for action in response.context["actions_detail"]:
         found.extend(action.get("items", [action]))
     return found
+
+
+def page_key(client, url: str) -> str:
+    """The one-time submission key a page gives its forms (the first one on the page)."""
+    html = client.get(url).content.decode()
+    match = re.search(r'name="submission_key" value="([^"]+)"', html)
+    assert match, f"{url} has no form with a submission key"
+    return match.group(1)

@@ -118,6 +118,7 @@ def shop_mobile_advance(request, number: str):
         user=request.user,
         move=request.POST.get("move", ""),
         seen_status=request.POST.get("seen_status", ""),
+        key=request.POST.get("submission_key", ""),
     )
     if not request.htmx:
         (messages.success if result.done else messages.error)(request, result.message)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,9 +23,11 @@ from admin_views.views.shop_common import (
     job_cards,
     shop_login_required,
 )
+from powdercoat.badges import rush_surcharge_change_text
 from powdercoat.models import Job
 from powdercoat.models.choices import ACTIVE_STAGES, PRIORITY_TONE, Priority
 from powdercoat.services.jobs import job_update
+from powdercoat.services.submissions import SubmissionRepeated, submission_once
 
 # Left to right, most pressing first.
 LANES = (Priority.RUSH, Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
@@ -88,40 +89,55 @@ def priority_board(request):
 
 
 def _move(request, number: str) -> tuple[bool, str]:
-    """Give the job the lane's priority through `job_update`; what happened, in words."""
+    """Give the job the lane's priority through `job_update`, once per submission key; what
+    happened, in words."""
     try:
         priority = Priority(int(request.POST.get("priority", "")))
     except ValueError:
         return False, _("Pick one of the lanes: Rush, Urgent, High, Normal or Low.")
-    with transaction.atomic():
-        # Locked while it changes, so an edit saved at the same moment is not overwritten.
-        job = get_object_or_404(
-            Job.objects.select_for_update(of=("self",)).select_related("customer"),
-            number=number,
-        )
-        if job.status not in ACTIVE_STAGES:
-            return False, _("%(number)s is %(status)s; only active jobs are on the board.") % {
-                "number": job.number,
-                "status": job.get_status_display(),
-            }
-        previous = Priority(job.priority)
-        if previous == priority:
-            return False, _("%(number)s is already %(priority)s.") % {
-                "number": job.number,
-                "priority": priority.label,
-            }
-        job.priority = priority
-        try:
+    try:
+        with submission_once(
+            key=request.POST.get("submission_key", ""), user=request.user
+        ) as answer:
+            # Locked while it changes, so an edit saved at the same moment is not overwritten.
+            job = get_object_or_404(
+                Job.objects.select_for_update(of=("self",)).select_related("customer"),
+                number=number,
+            )
+            if job.status not in ACTIVE_STAGES:
+                raise ValidationError(
+                    _("%(number)s is %(status)s; only active jobs are on the board.")
+                    % {"number": job.number, "status": job.get_status_display()}
+                )
+            previous = Priority(job.priority)
+            if previous == priority:
+                raise ValidationError(
+                    _("%(number)s is already %(priority)s.")
+                    % {"number": job.number, "priority": priority.label}
+                )
+            job.priority = priority
             job_update(job=job, user=request.user)
-        except ValidationError as error:
-            return False, " ".join(error.messages)
-    text = _("%(number)s moved from %(from)s to %(to)s.") % {
-        "number": job.number,
-        "from": previous.label,
-        "to": priority.label,
-    }
-    if priority >= Priority.URGENT and priority > previous:
-        text += " " + _("The supervisors have been alerted.")
+            text = _("%(number)s moved from %(from)s to %(to)s.") % {
+                "number": job.number,
+                "from": previous.label,
+                "to": priority.label,
+            }
+            rush = rush_surcharge_change_text(
+                previous_priority=previous,
+                priority=priority,
+                percent=job.rush_surcharge_percent,
+                amount=job.rush_surcharge_amount,
+                with_money=request.user.has_perm("powdercoat.view_prices"),
+            )
+            if rush:
+                text += " " + rush
+            if priority >= Priority.URGENT and priority > previous:
+                text += " " + _("The supervisors have been alerted.")
+            answer(message=text)
+    except SubmissionRepeated as repeat:
+        return True, repeat.message
+    except ValidationError as error:
+        return False, " ".join(error.messages)
     return True, text
 
 

@@ -20,9 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_fsm import can_proceed, has_transition_perm
 
 from admin_views.views.shop_common import company_of, job_cards, job_move, shop_login_required
+from powdercoat.admin.once import ConfirmFormMixin, add_service_error
 from powdercoat.models import InventoryActivity, InventoryItem, Job
 from powdercoat.models.choices import ActivityKind, InventoryUnit
+from powdercoat.services.checks import ConfirmationNeeded
 from powdercoat.services.inventory import material_usage_log
+from powdercoat.services.submissions import SubmissionRepeated, submission_once
 
 # How many of the job's latest status changes the bump page lists.
 TIMELINE_ROWS = 5
@@ -49,6 +52,7 @@ def job_bump(request, number: str):
             user=request.user,
             move=request.POST.get("move", ""),
             seen_status=request.POST.get("seen_status", ""),
+            key=request.POST.get("submission_key", ""),
             reason=request.POST.get("reason", ""),
         )
         (messages.success if result.done else messages.error)(request, result.message)
@@ -89,8 +93,10 @@ def _item_label(item: InventoryItem) -> str:
     return f"{item} · {item.get_unit_display()}"
 
 
-class MaterialUsageForm(forms.Form):
+class MaterialUsageForm(ConfirmFormMixin, forms.Form):
     """What was used: the item, on which job, how much, and an optional note."""
+
+    confirm_field = "lbs"
 
     item = forms.ModelChoiceField(
         label=gettext_lazy("Item"),
@@ -119,6 +125,7 @@ class MaterialUsageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_confirm_fields()
         field = self.fields["item"]
         field.queryset = InventoryItem.objects.active().order_by("category", "name", "pk")
         field.label_from_instance = _item_label
@@ -148,17 +155,36 @@ def material_usage(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                activity = material_usage_log(
-                    job=data["job"],
-                    item=data["item"],
-                    lbs=data["lbs"],
-                    user=request.user,
-                    note=data["note"],
-                )
+                with submission_once(
+                    key=request.POST.get("submission_key", ""), user=request.user
+                ) as answer:
+                    activity = material_usage_log(
+                        job=data["job"],
+                        item=data["item"],
+                        lbs=data["lbs"],
+                        user=request.user,
+                        note=data["note"],
+                        confirmed=form.confirmed,
+                    )
+                    logged_url = reverse("admin_views:material_usage_logged", args=[activity.pk])
+                    answer(
+                        url=logged_url,
+                        message=_("%(amount)s of %(item)s logged on %(job)s.")
+                        % {
+                            "amount": _amount(-activity.quantity, activity.item),
+                            "item": activity.item.name,
+                            "job": data["job"].number,
+                        },
+                    )
+            except SubmissionRepeated as repeat:
+                messages.info(request, repeat.message)
+                return redirect(repeat.url)
+            except ConfirmationNeeded as question:
+                form.ask(question)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
-                return redirect("admin_views:material_usage_logged", pk=activity.pk)
+                return redirect(logged_url)
         job_number = request.POST.get("job", "")
     else:
         job_number = request.GET.get("job", "").strip().upper()

@@ -27,6 +27,7 @@ from powdercoat.models.choices import PRIORITY_TONE, STATUS_FAMILY, WORKFLOW, Jo
 from powdercoat.models.jobs import next_stage
 from powdercoat.selectors import jobs_needed_prep_stages, shop_floor_jobs
 from powdercoat.services.jobs import job_advance, job_hold, job_resume
+from powdercoat.services.submissions import SubmissionRepeated, submission_once
 
 # Stages in the order the pages list them: the workflow, then jobs on hold.
 STAGE_ORDER = (*WORKFLOW, JobStatus.ON_HOLD)
@@ -264,41 +265,45 @@ class MoveResult:
     message: str
 
 
-def job_move(*, job: Job, user, move: str, seen_status: str, reason: str = "") -> MoveResult:
+def job_move(
+    *, job: Job, user, move: str, seen_status: str, key: str, reason: str = ""
+) -> MoveResult:
     """Advance, resume or hold the job through its service, for the person who pressed it.
 
-    `seen_status` is the status their page showed: if the job has moved since (someone else
-    pressed first, or the page is old), nothing is changed, so a stale page can never push a
-    job a second stage. Refusals come back as a message, never as an error page.
+    Applied once per submission `key`: the same press arriving twice (a double tap, a retry on
+    bad Wi-Fi) answers "Already recorded" with what the first did. `seen_status` is the status
+    their page showed: if the job has moved since (someone else pressed first, or the page is
+    old), nothing is changed, so a stale page can never push a job a second stage. Refusals
+    come back as a message, never as an error page.
     """
     if move not in MOVES:
         return MoveResult(False, _("Unknown button; reload the page and try again."))
-    if seen_status != job.status:
-        return MoveResult(
-            False,
-            _(
-                "%(number)s is now %(status)s: it was moved since this page was loaded. "
-                "Nothing was changed; look at it again."
-            )
-            % {"number": job.number, "status": JobStatus(job.status).label},
-        )
     try:
-        if move == "advance":
-            change = job_advance(job=job, user=user)
-        elif move == "resume":
-            change = job_resume(job=job, user=user)
-        else:
-            change = job_hold(job=job, user=user, reason=reason)
+        with submission_once(key=key, user=user) as answer:
+            if seen_status != job.status:
+                raise ValidationError(
+                    _(
+                        "%(number)s is now %(status)s: it was moved since this page was loaded. "
+                        "Nothing was changed; look at it again."
+                    )
+                    % {"number": job.number, "status": JobStatus(job.status).label}
+                )
+            if move == "advance":
+                change = job_advance(job=job, user=user)
+            elif move == "resume":
+                change = job_resume(job=job, user=user)
+            else:
+                change = job_hold(job=job, user=user, reason=reason)
+            text = _("%(number)s: %(from)s → %(to)s.") % {
+                "number": job.number,
+                "from": change.get_from_status_display(),
+                "to": change.get_to_status_display(),
+            }
+            answer(message=text)
+    except SubmissionRepeated as repeat:
+        return MoveResult(True, repeat.message)
     except ValidationError as error:
         return MoveResult(False, " ".join(error.messages))
     except PermissionDenied as error:
         return MoveResult(False, str(error) or _("Your role does not allow that."))
-    return MoveResult(
-        True,
-        _("%(number)s: %(from)s → %(to)s.")
-        % {
-            "number": job.number,
-            "from": change.get_from_status_display(),
-            "to": change.get_to_status_display(),
-        },
-    )
+    return MoveResult(True, text)

@@ -43,6 +43,11 @@ from powdercoat.services.items import (
     line_item_delete,
     line_item_save,
 )
+from powdercoat.services.submissions import (
+    SubmissionRepeated,
+    submission_find,
+    submission_once,
+)
 
 SESSION_KEY = "item_wizard"
 # Drafts kept per session; older abandoned ones are dropped.
@@ -226,6 +231,11 @@ class ItemWizardStepView(ItemWizardBase):
         )
 
     def post(self, request, object_id, token, step):
+        # A second press of Finish finds its key applied (the draft is gone by then).
+        repeat = submission_find(key=request.POST.get("submission_key", ""), user=request.user)
+        if repeat is not None:
+            messages.info(request, SubmissionRepeated(repeat).message)
+            return HttpResponseRedirect(repeat.answer_url or self.owner_url())
         entry = self.entry(token)
         if entry is None:
             return self.expired()
@@ -321,21 +331,34 @@ class ItemWizardStepView(ItemWizardBase):
         draft.estimate_note = draft.estimate_note.strip()[:300]
 
     def finish(self, token, draft, step, form, catalog_entry):
+        """Save the item, once per submission key, and go back to the job or template."""
         try:
-            item = line_item_save(
-                owner=self.owner, draft=draft, user=self.request.user, catalog_entry=catalog_entry
-            )
+            with submission_once(
+                key=self.request.POST.get("submission_key", ""), user=self.request.user
+            ) as answer:
+                item = line_item_save(
+                    owner=self.owner,
+                    draft=draft,
+                    user=self.request.user,
+                    catalog_entry=catalog_entry,
+                )
+                verb = _("updated") if draft.item_id else _("added")
+                text = _("“%(item)s” %(verb)s.") % {"item": item.description, "verb": verb}
+                if catalog_entry:
+                    text += " " + _("Saved to the catalogue as “%(name)s”.") % {
+                        "name": catalog_entry.name
+                    }
+                answer(url=self.owner_url(), message=text)
+        except SubmissionRepeated as repeat:
+            messages.info(self.request, repeat.message)
+            return HttpResponseRedirect(repeat.url or self.owner_url())
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(self.request, text)
+            for message in error.messages:
+                messages.error(self.request, message)
             return self.render_to_response(
                 self.get_context_data(token=token, step=step, draft=draft, form=form)
             )
         self.drop_entry(token)
-        verb = _("updated") if draft.item_id else _("added")
-        text = _("“%(item)s” %(verb)s.") % {"item": item.description, "verb": verb}
-        if catalog_entry:
-            text += " " + _("Saved to the catalogue as “%(name)s”.") % {"name": catalog_entry.name}
         messages.success(self.request, text)
         return HttpResponseRedirect(self.owner_url())
 
@@ -483,14 +506,21 @@ class ItemDeleteView(ItemWizardBase):
         return self.render_to_response(context)
 
     def post(self, request, object_id, item_id):
-        item = get_object_or_404(self.owner.items.all(), pk=item_id)
         try:
-            line_item_delete(item=item, user=request.user)
+            with submission_once(
+                key=request.POST.get("submission_key", ""), user=request.user
+            ) as answer:
+                item = get_object_or_404(self.owner.items.all(), pk=item_id)
+                line_item_delete(item=item, user=request.user)
+                text = _("“%(item)s” removed.") % {"item": item.description}
+                answer(url=self.owner_url(), message=text)
+        except SubmissionRepeated as repeat:
+            messages.info(request, repeat.message)
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
+            for message in error.messages:
+                messages.error(request, message)
         else:
-            messages.success(request, _("“%(item)s” removed.") % {"item": item.description})
+            messages.success(request, text)
         return HttpResponseRedirect(self.owner_url())
 
 

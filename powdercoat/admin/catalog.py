@@ -9,13 +9,16 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
 
 from powdercoat.admin.mixins import HidesPricesMixin
+from powdercoat.admin.once import AppliedOnceAddMixin
 from powdercoat.admin.spreadsheets import SpreadsheetImportExportMixin
 from powdercoat.models import CatalogProduct, CatalogProductCoat, PrepService
 from powdercoat.resources import CatalogProductResource, PrepServiceResource
 
 
 @admin.register(PrepService)
-class PrepServiceAdmin(SpreadsheetImportExportMixin, HidesPricesMixin, ModelAdmin):
+class PrepServiceAdmin(
+    AppliedOnceAddMixin, SpreadsheetImportExportMixin, HidesPricesMixin, ModelAdmin
+):
     list_display = ("name", "pricing_method", "rate", "display_stage", "is_active")
     search_fields = ("name", "description")
     list_filter = (("pricing_method", ChoicesDropdownFilter), "stage", "is_active")
@@ -50,7 +53,11 @@ class CatalogProductCoatInline(TabularInline):
 
 @admin.register(CatalogProduct)
 class CatalogProductAdmin(
-    SpreadsheetImportExportMixin, HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin
+    AppliedOnceAddMixin,
+    SpreadsheetImportExportMixin,
+    HidesPricesMixin,
+    SimpleHistoryAdmin,
+    ModelAdmin,
 ):
     list_display = (
         "display_image",

@@ -16,6 +16,7 @@ from unfold.decorators import display
 
 from powdercoat import badges
 from powdercoat.admin.mixins import HidesPricesMixin, can_see_prices
+from powdercoat.admin.once import AppliedOnceAddMixin
 from powdercoat.admin.spreadsheets import SpreadsheetImportExportMixin
 from powdercoat.models import Customer, Invoice, Job, Quote
 from powdercoat.models.choices import CustomerType
@@ -74,7 +75,13 @@ def _list_url(model: str, customer: Customer, **extra) -> str | None:
 
 
 @admin.register(Customer)
-class CustomerAdmin(SpreadsheetImportExportMixin, HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin):
+class CustomerAdmin(
+    AppliedOnceAddMixin,
+    SpreadsheetImportExportMixin,
+    HidesPricesMixin,
+    SimpleHistoryAdmin,
+    ModelAdmin,
+):
     list_display = (
         "display_name",
         "display_type",

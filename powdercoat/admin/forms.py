@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
-from unfold.forms import BaseDialogForm
 from unfold.widgets import (
     UnfoldAdminSelectWidget,
     UnfoldAdminSingleDateWidget,
@@ -17,6 +16,7 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from powdercoat.admin.once import OnceDialogForm
 from powdercoat.models import Customer, Job, JobTemplate
 from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.selectors import job_next_stage
@@ -32,7 +32,7 @@ def get_job_or_404(object_id, queryset=None) -> Job:
         raise Http404("No such job.") from error
 
 
-class SeenStatusDialogForm(BaseDialogForm):
+class SeenStatusDialogForm(OnceDialogForm):
     """A dialog that remembers the status its record had when it opened.
 
     If the record moved in the meantime (someone else pressed a button), the form refuses
@@ -283,7 +283,7 @@ class QuickChangeForm(StatusDialogForm):
 # -- job templates (SPEC T) -------------------------------------------------------------------
 
 
-class SaveAsTemplateForm(BaseDialogForm):
+class SaveAsTemplateForm(OnceDialogForm):
     """The name of the template a job's items are saved as; it starts as the job's description."""
 
     name = forms.CharField(
@@ -315,7 +315,7 @@ class CustomerChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class JobFromTemplateForm(BaseDialogForm):
+class JobFromTemplateForm(OnceDialogForm):
     """The customer a job made from a template is for, and when it is due."""
 
     customer = CustomerChoiceField(

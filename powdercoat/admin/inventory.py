@@ -5,9 +5,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
@@ -17,12 +19,13 @@ from unfold.contrib.filters.admin import (
     RangeDateFilter,
 )
 from unfold.decorators import action, display
-from unfold.widgets import UnfoldAdminDecimalFieldWidget
+from unfold.widgets import UnfoldAdminDecimalFieldWidget, UnfoldAdminTextareaWidget
 
 from admin_views.views.reports import PowderDemandView
 from powdercoat import badges
 from powdercoat.admin.filters import LowStockFilter
 from powdercoat.admin.mixins import HidesPricesMixin
+from powdercoat.admin.once import AppliedOnceAddMixin, Done, OnceDialogForm, applied_once
 from powdercoat.admin.spreadsheets import (
     SpreadsheetExportMixin,
     SpreadsheetImportExportMixin,
@@ -32,6 +35,7 @@ from powdercoat.models.choices import ActivityKind
 from powdercoat.resources import InventoryActivityExportResource, InventoryItemResource
 from powdercoat.services.inventory import (
     inventory_activity_record,
+    inventory_activity_reverse,
     inventory_item_create,
     signed_change,
 )
@@ -44,7 +48,11 @@ def _quantity(value: Decimal, *, signed: bool = False) -> str:
 
 
 def _change_with_unit(activity: InventoryActivity) -> str:
-    return f"{_quantity(activity.quantity, signed=True)} {activity.item.unit}"
+    """ "-1.2 lb", and for a row that cancels another "+1.2 lb (reversal of #41)"."""
+    text = f"{_quantity(activity.quantity, signed=True)} {activity.item.unit}"
+    if activity.reverses_id:
+        text += " " + _("(reversal of #%(pk)s)") % {"pk": activity.reverses_id}
+    return text
 
 
 class InventoryItemAddForm(forms.ModelForm):
@@ -99,7 +107,11 @@ class ActivityInline(TabularInline):
 
 @admin.register(InventoryItem)
 class InventoryItemAdmin(
-    SpreadsheetImportExportMixin, HidesPricesMixin, SimpleHistoryAdmin, ModelAdmin
+    AppliedOnceAddMixin,
+    SpreadsheetImportExportMixin,
+    HidesPricesMixin,
+    SimpleHistoryAdmin,
+    ModelAdmin,
 ):
     list_display = (
         "display_name",
@@ -309,8 +321,49 @@ class ActivityForm(forms.ModelForm):
         super()._post_clean()
 
 
+def get_activity_or_404(object_id) -> InventoryActivity:
+    """The ledger row an admin address names; a missing or malformed id is a 404."""
+    try:
+        return get_object_or_404(
+            InventoryActivity.objects.select_related("item", "job", "user"), pk=object_id
+        )
+    except (ValueError, ValidationError) as error:
+        raise Http404("No such stock change.") from error
+
+
+class ReverseActivityForm(OnceDialogForm):
+    """Why a stock change is being put right; the row itself is shown above the field."""
+
+    form_before_template = "admin/powdercoat/inventoryactivity/reverse_dialog_before.html"
+
+    reason = forms.CharField(
+        label=_("Why it is reversed"),
+        max_length=InventoryActivity._meta.get_field("note").max_length,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 2}),
+        help_text=_("For example: typed 50 instead of 5.0, logged on the wrong job."),
+    )
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        self.activity = get_activity_or_404(object_id)
+
+    def get_before_template_context(self, request, object_id=None):
+        """The row, and what reversing it does to the stock."""
+        activity = self.activity
+        item = activity.item
+        return {
+            "activity": activity,
+            "change": _change_with_unit(activity),
+            "undo": f"{_quantity(-activity.quantity, signed=True)} {item.unit}",
+            "on_hand": f"{_quantity(item.quantity_on_hand)} {item.unit}",
+            "after": f"{_quantity(item.quantity_on_hand - activity.quantity)} {item.unit}",
+        }
+
+
 @admin.register(InventoryActivity)
-class InventoryActivityAdmin(SpreadsheetExportMixin, HidesPricesMixin, ModelAdmin):
+class InventoryActivityAdmin(
+    AppliedOnceAddMixin, SpreadsheetExportMixin, HidesPricesMixin, ModelAdmin
+):
     list_display = (
         "created_at",
         "item",
@@ -334,6 +387,7 @@ class InventoryActivityAdmin(SpreadsheetExportMixin, HidesPricesMixin, ModelAdmi
     price_fields = ("unit_cost",)
     form = ActivityForm
     resource_classes = [InventoryActivityExportResource]
+    actions_row = ("reverse_activity",)
 
     def has_change_permission(self, request, obj=None):
         """The ledger is never edited; a mistake is corrected by an adjustment row."""
@@ -368,9 +422,72 @@ class InventoryActivityAdmin(SpreadsheetExportMixin, HidesPricesMixin, ModelAdmi
                 },
             )
 
+    def has_reverse_permission(self, request, object_id=None):
+        """Putting a row right: Office, Supervisor and Administrator."""
+        return request.user.has_perm("powdercoat.reverse_inventoryactivity")
+
+    def _after_reversal_url(self, request, activity: InventoryActivity) -> str:
+        """Back where the dialog was opened (?next=), else the job's or item's page."""
+        wanted = request.GET.get("next", "")
+        if wanted and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return wanted
+        if activity.job_id:
+            url = reverse("admin:powdercoat_job_change", args=[activity.job_id])
+            return f"{url}?{urlencode({'tab': 'materials'})}"
+        return reverse("admin:powdercoat_inventoryitem_change", args=[activity.item_id])
+
+    @action(
+        description=_("Reverse…"),
+        url_path="reverse",
+        icon="undo",
+        permissions=["reverse"],
+        dialog={
+            "title": _("Reverse a stock change entered by mistake"),
+            "description": _(
+                "The row stays in the ledger; a new opposite row that names it puts the stock "
+                "back. A row can be reversed once."
+            ),
+            "form_class": ReverseActivityForm,
+            "form_submit_text": _("Reverse it"),
+        },
+    )
+    @applied_once
+    def reverse_activity(self, request, form, object_id):
+        """Write the opposite row with the reason."""
+        original = form.activity
+        reversal = inventory_activity_reverse(
+            activity=original, reason=form.cleaned_data["reason"], user=request.user
+        )
+        item = reversal.item
+        notes = []
+        if reversal.balance_after < 0:
+            notes.append(
+                (
+                    messages.WARNING,
+                    _("%(item)s is now below zero (%(balance)s %(unit)s): check the shelf count.")
+                    % {
+                        "item": item.name,
+                        "balance": _quantity(reversal.balance_after),
+                        "unit": item.unit,
+                    },
+                )
+            )
+        return Done(
+            self._after_reversal_url(request, original),
+            _("Reversed %(change)s of %(item)s; %(stock)s on hand now.")
+            % {
+                "change": _change_with_unit(original),
+                "item": item.name,
+                "stock": f"{_quantity(reversal.balance_after)} {item.unit}",
+            },
+            notes=notes,
+        )
+
     @display(description=_("change"), ordering="quantity")
     def display_change(self, activity):
-        """Signed change with its unit."""
+        """Signed change with its unit; a reversal says which row it cancels."""
         return _change_with_unit(activity)
 
     @display(description=_("balance"), ordering="balance_after")

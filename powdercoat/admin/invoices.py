@@ -5,7 +5,7 @@ buttons to send, take a payment, void and print it, and the dialogs behind them 
 from datetime import timedelta
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 from simple_history.admin import SimpleHistoryAdmin
@@ -25,7 +25,6 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import action, display
 from unfold.enums import ActionVariant
-from unfold.forms import BaseDialogForm
 from unfold.widgets import (
     UnfoldAdminDecimalFieldWidget,
     UnfoldAdminSelectWidget,
@@ -35,12 +34,13 @@ from unfold.widgets import (
 
 from powdercoat import badges
 from powdercoat.admin.forms import DatePickerWidget, get_job_or_404
-from powdercoat.admin.mixins import dialog_with_error, redirect_after_dialog
+from powdercoat.admin.once import Done, OnceDialogForm, applied_once
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import CompanySettings, EmailLog, Invoice, Job, Payment
 from powdercoat.models.choices import UNPAID_INVOICE_STATUSES, InvoiceStatus, PaymentMethod
 from powdercoat.resources import InvoiceExportResource
 from powdercoat.services import invoices as invoice_services
+from powdercoat.services.invoices import invoice_payments_in_order
 
 
 def get_invoice_or_404(object_id, queryset=None) -> Invoice:
@@ -52,14 +52,10 @@ def get_invoice_or_404(object_id, queryset=None) -> Invoice:
         raise Http404("No such invoice.") from error
 
 
-def _messages_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 # -- dialogs ---------------------------------------------------------------------------------
 
 
-class CreateInvoiceForm(BaseDialogForm):
+class CreateInvoiceForm(OnceDialogForm):
     """Confirms invoicing a job, showing what the invoice will hold (on the job page)."""
 
     form_before_template = "admin/powdercoat/invoice/create_dialog_before.html"
@@ -84,7 +80,7 @@ class CreateInvoiceForm(BaseDialogForm):
         }
 
 
-class InvoiceDialogForm(BaseDialogForm):
+class InvoiceDialogForm(OnceDialogForm):
     """A dialog about one invoice: shows its number, customer and balance, and any refusal."""
 
     form_before_template = "admin/powdercoat/invoice/dialog_before.html"
@@ -110,6 +106,8 @@ class SendInvoiceForm(InvoiceDialogForm):
 
 class PaymentForm(InvoiceDialogForm):
     """Money received: the amount starts at the balance, the date at today."""
+
+    confirm_field = "amount"
 
     amount = forms.DecimalField(
         label=_("Amount"),
@@ -145,6 +143,42 @@ class VoidInvoiceForm(InvoiceDialogForm):
         max_length=Invoice._meta.get_field("void_reason").max_length,
         widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
     )
+
+
+class ReversePaymentForm(InvoiceDialogForm):
+    """Which payment was recorded by mistake, and why; the dialog opens on the one clicked."""
+
+    payment = forms.ModelChoiceField(
+        label=_("Payment"),
+        queryset=Payment.objects.none(),
+        empty_label=None,
+        widget=UnfoldAdminSelectWidget,
+    )
+    reason = forms.CharField(
+        label=_("Why it is reversed"),
+        max_length=Payment._meta.get_field("reason").max_length,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 2}),
+        help_text=_("For example: entered twice, cheque bounced, wrong invoice."),
+    )
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        field = self.fields["payment"]
+        field.queryset = self.invoice.payments.filter(reverses=None, reversal=None).order_by(
+            "paid_on", "pk"
+        )
+        field.label_from_instance = _payment_choice_label
+        if request.GET.get("payment", "").isdigit():
+            field.initial = int(request.GET["payment"])
+
+
+def _payment_choice_label(payment: Payment) -> str:
+    """$400.00 · Check #1234 · Nov 26, 2026."""
+    parts = [badges.money_label(payment.amount), payment.get_method_display()]
+    if payment.reference:
+        parts[-1] += f" {payment.reference}"
+    parts.append(badges.date_label(payment.paid_on))
+    return " · ".join(parts)
 
 
 # -- list filter -----------------------------------------------------------------------------
@@ -258,7 +292,7 @@ class InvoiceAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin, ModelAdmin):
     )
 
     # Buttons on the invoice page.
-    actions_detail = ("send_invoice", "add_payment", "void_invoice", "pdf")
+    actions_detail = ("send_invoice", "add_payment", "void_invoice", "pdf", "reverse_payment")
 
     def get_queryset(self, request):
         """Customer and job joined: the list runs a fixed number of queries."""
@@ -428,11 +462,16 @@ class InvoiceAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin, ModelAdmin):
 
     @display(description=_("payments"))
     def display_payments(self, invoice):
-        """Money received so far, oldest first."""
-        payments = invoice.payments.select_related("recorded_by")
+        """Money received so far, oldest first, each reversal right under the payment it cancels."""
+        payments = invoice_payments_in_order(invoice)
+        # Everyone who may open an invoice may reverse its payments (Office and up); the
+        # dialog checks the permission again.
+        base = reverse("admin:powdercoat_invoice_reverse_payment", args=[invoice.pk])
+        for payment in payments:
+            if not payment.is_reversal and payment.reversed_by is None:
+                payment.reverse_url = f"{base}?{urlencode({'payment': payment.pk})}"
         return render_to_string(
-            "admin/powdercoat/invoice/payments.html",
-            {"payments": payments, "invoice": invoice},
+            "admin/powdercoat/invoice/payments.html", {"payments": payments, "invoice": invoice}
         )
 
     @display(description=_("emails"))
@@ -455,6 +494,10 @@ class InvoiceAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin, ModelAdmin):
     def has_take_payment_permission(self, request, object_id=None):
         """Recording money: whoever may add payments."""
         return request.user.has_perm("powdercoat.add_payment")
+
+    def has_reverse_payment_permission(self, request, object_id=None):
+        """Taking back a payment entered by mistake: Office and up."""
+        return request.user.has_perm("powdercoat.reverse_payment")
 
     def has_pdf_permission(self, request, object_id=None):
         """The PDF: whoever may look at invoices (never Shop Floor)."""
@@ -483,19 +526,14 @@ class InvoiceAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin, ModelAdmin):
                     continue
             elif name == "void_invoice" and not can_proceed(invoice.void):
                 continue
+            elif name == "reverse_payment":
+                continue  # offered on each payment's row in the Payments tab
             offered.append(unfold_action)
         return offered
 
     def _change_url(self, invoice_or_id) -> str:
         pk = getattr(invoice_or_id, "pk", invoice_or_id)
         return reverse("admin:powdercoat_invoice_change", args=[pk])
-
-    def _refused(self, request, form, dialog_action, error: ValidationError):
-        """Show a service's refusal: inside the open dialog, or as a message on the page."""
-        if request.htmx:
-            return dialog_with_error(request, form, dialog_action.dialog, error)
-        messages.error(request, _messages_of(error))
-        return redirect_after_dialog(request, self._change_url(form.invoice))
 
     @action(
         description=_("Send by email"),
@@ -510,18 +548,15 @@ class InvoiceAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin, ModelAdmin):
             "form_submit_text": _("Send"),
         },
     )
+    @applied_once
     def send_invoice(self, request, form, object_id):
         """Email the PDF to the customer."""
-        try:
-            invoice = invoice_services.invoice_send(invoice=form.invoice, user=request.user)
-        except ValidationError as error:
-            return self._refused(request, form, self.send_invoice, error)
-        messages.success(
-            request,
+        invoice = invoice_services.invoice_send(invoice=form.invoice, user=request.user)
+        return Done(
+            self._change_url(invoice),
             _("%(number)s is on its way to %(email)s; the Emails tab shows when it has gone.")
             % {"number": invoice.number, "email": invoice.customer.email},
         )
-        return redirect_after_dialog(request, self._change_url(invoice))
 
     @action(
         description=_("Add payment"),
@@ -535,23 +570,22 @@ class InvoiceAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin, ModelAdmin):
             "form_submit_text": _("Record payment"),
         },
     )
+    @applied_once
     def add_payment(self, request, form, object_id):
         """Record money received against the invoice."""
         data = form.cleaned_data
-        try:
-            payment = invoice_services.payment_record(
-                invoice=form.invoice,
-                amount=data["amount"],
-                paid_on=data["paid_on"],
-                method=data["method"],
-                reference=data["reference"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            return self._refused(request, form, self.add_payment, error)
+        payment = invoice_services.payment_record(
+            invoice=form.invoice,
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            method=data["method"],
+            reference=data["reference"],
+            user=request.user,
+            confirmed=form.confirmed,
+        )
         invoice = form.invoice
-        messages.success(
-            request,
+        return Done(
+            self._change_url(invoice),
             _("%(amount)s recorded on %(number)s; %(balance)s still owed.")
             % {
                 "amount": badges.money_label(payment.amount),
@@ -559,7 +593,40 @@ class InvoiceAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin, ModelAdmin):
                 "balance": badges.money_label(invoice.balance),
             },
         )
-        return redirect_after_dialog(request, self._change_url(invoice))
+
+    @action(
+        description=_("Reverse a payment"),
+        url_path="reverse-payment",
+        icon="undo",
+        permissions=["reverse_payment"],
+        dialog={
+            "title": _("Reverse a payment recorded by mistake"),
+            "description": _(
+                "The payment stays on the invoice, with a reversal beside it that takes the "
+                "money back out; the balance and status follow."
+            ),
+            "form_class": ReversePaymentForm,
+            "form_submit_text": _("Reverse payment"),
+        },
+    )
+    @applied_once
+    def reverse_payment(self, request, form, object_id):
+        """Take back one payment with a reason."""
+        original = form.cleaned_data["payment"]
+        invoice_services.payment_reverse(
+            payment=original, reason=form.cleaned_data["reason"], user=request.user
+        )
+        invoice = form.invoice
+        invoice.refresh_from_db()
+        return Done(
+            f"{self._change_url(invoice)}?{urlencode({'tab': 'payments'})}",
+            _("The %(amount)s payment on %(number)s is reversed; %(balance)s is owed now.")
+            % {
+                "amount": badges.money_label(original.amount),
+                "number": invoice.number,
+                "balance": badges.money_label(invoice.balance),
+            },
+        )
 
     @action(
         description=_("Void"),
@@ -577,16 +644,15 @@ class InvoiceAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin, ModelAdmin):
             "form_submit_text": _("Void invoice"),
         },
     )
+    @applied_once
     def void_invoice(self, request, form, object_id):
         """Void the invoice with a reason."""
-        try:
-            invoice = invoice_services.invoice_void(
-                invoice=form.invoice, reason=form.cleaned_data["reason"], user=request.user
-            )
-        except ValidationError as error:
-            return self._refused(request, form, self.void_invoice, error)
-        messages.success(request, _("%(number)s is void.") % {"number": invoice.number})
-        return redirect_after_dialog(request, self._change_url(invoice))
+        invoice = invoice_services.invoice_void(
+            invoice=form.invoice, reason=form.cleaned_data["reason"], user=request.user
+        )
+        return Done(
+            self._change_url(invoice), _("%(number)s is void.") % {"number": invoice.number}
+        )
 
     @action(
         description=_("Download PDF"),

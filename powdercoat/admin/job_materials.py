@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action, display
-from unfold.forms import BaseDialogForm
 from unfold.widgets import (
     UnfoldAdminDecimalFieldWidget,
     UnfoldAdminSelectWidget,
@@ -22,7 +22,8 @@ from unfold.widgets import (
 )
 
 from powdercoat.admin.forms import CustomerChoiceField, get_job_or_404
-from powdercoat.admin.mixins import can_see_prices, redirect_after_dialog
+from powdercoat.admin.mixins import can_see_prices
+from powdercoat.admin.once import Done, OnceDialogForm, applied_once
 from powdercoat.models import Customer, InventoryActivity, InventoryItem, Job
 from powdercoat.models.choices import InventoryCategory, InventoryUnit, JobStatus
 from powdercoat.selectors import MaterialRow, job_materials
@@ -94,8 +95,10 @@ def _material_lines(rows: list[MaterialRow]) -> list[dict]:
 # -- dialog forms ------------------------------------------------------------------------------
 
 
-class LogMaterialForm(BaseDialogForm):
+class LogMaterialForm(OnceDialogForm):
     """What was used on the job: the item (the job's own powders listed first), amount, note."""
+
+    confirm_field = "lbs"
 
     form_before_template = "admin/powdercoat/job/materials_log_dialog.html"
 
@@ -145,7 +148,7 @@ class LogMaterialForm(BaseDialogForm):
         return {"form": self, "job": self.job, "lines": _material_lines(self.rows)}
 
 
-class ChangeCustomerForm(BaseDialogForm):
+class ChangeCustomerForm(OnceDialogForm):
     """The customer the job is for from now on (active customers only)."""
 
     customer = CustomerChoiceField(
@@ -169,7 +172,7 @@ class ChangeCustomerForm(BaseDialogForm):
         ) % {"name": self.job.customer.display_name}
 
 
-class CloneJobForm(BaseDialogForm):
+class CloneJobForm(OnceDialogForm):
     """Nothing to fill in: the dialog confirms what a clone gets."""
 
 
@@ -205,8 +208,9 @@ class JobMaterialsAdminMixin:
             offered.append(unfold_action)
         return offered
 
-    def _job_url(self, job: Job) -> str:
-        return reverse("admin:powdercoat_job_change", args=[job.pk])
+    def _job_url(self, job: Job, tab: str = "") -> str:
+        url = reverse("admin:powdercoat_job_change", args=[job.pk])
+        return f"{url}?{urlencode({'tab': tab})}" if tab else url
 
     @action(
         description=_("Log material"),
@@ -220,41 +224,36 @@ class JobMaterialsAdminMixin:
             "form_submit_text": _("Log material"),
         },
     )
+    @applied_once
     def log_material(self, request, form, object_id):
         """Book the amount used through the ledger; say what is on the shelf now."""
         job = form.job
-        try:
-            activity = material_usage_log(
-                job=job,
-                item=form.cleaned_data["item"],
-                lbs=form.cleaned_data["lbs"],
-                user=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect_after_dialog(request, self._job_url(job))
+        activity = material_usage_log(
+            job=job,
+            item=form.cleaned_data["item"],
+            lbs=form.cleaned_data["lbs"],
+            user=request.user,
+            note=form.cleaned_data["note"],
+            confirmed=form.confirmed,
+        )
         item, unit = activity.item, activity.item.unit
         used = {"amount": _amount(-activity.quantity, unit), "item": item.name, "job": job.number}
         stock = _amount(activity.balance_after, unit)
         if activity.balance_after >= 0:
-            messages.success(
-                request,
+            return Done(
+                self._job_url(job, "materials"),
                 _("Logged %(amount)s of %(item)s on %(job)s; %(stock)s left on the shelf.")
                 % {**used, "stock": stock},
             )
-        else:
-            # Booked all the same: the powder was sprayed; the shelf count is what is wrong.
-            messages.success(request, _("Logged %(amount)s of %(item)s on %(job)s.") % used)
-            messages.warning(
-                request,
-                _(
-                    "%(item)s is now at %(stock)s; the ledger keeps the real figure — "
-                    "count the shelf."
-                )
-                % {"item": item.name, "stock": stock},
-            )
-        return redirect_after_dialog(request, self._job_url(job))
+        # Booked all the same: the powder was sprayed; the shelf count is what is wrong.
+        warning = _(
+            "%(item)s is now at %(stock)s; the ledger keeps the real figure — count the shelf."
+        ) % {"item": item.name, "stock": stock}
+        return Done(
+            self._job_url(job, "materials"),
+            _("Logged %(amount)s of %(item)s on %(job)s.") % used,
+            notes=[(messages.WARNING, warning)],
+        )
 
     @action(
         description=_("Change customer"),
@@ -267,37 +266,37 @@ class JobMaterialsAdminMixin:
             "form_submit_text": _("Change customer"),
         },
     )
+    @applied_once
     def change_customer(self, request, form, object_id):
         """Move the job to another customer; the change shows on the History page."""
         job = form.job
         previous = job.customer
-        try:
-            job = job_change_customer(
-                job=job, customer=form.cleaned_data["customer"], user=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect_after_dialog(request, self._job_url(job))
+        job = job_change_customer(
+            job=job, customer=form.cleaned_data["customer"], user=request.user
+        )
         customer = job.customer
-        messages.success(
-            request,
+        notes = []
+        if can_see_prices(request) and customer.discount_percent != job.discount_percent:
+            notes.append(
+                (
+                    messages.INFO,
+                    _(
+                        "The job keeps its %(job)s%% discount; %(name)s's pricing tier is "
+                        "%(tier)s%%. Change it on the Price tab if it should follow."
+                    )
+                    % {
+                        "job": job.discount_percent.normalize(),
+                        "name": customer.display_name,
+                        "tier": customer.discount_percent.normalize(),
+                    },
+                )
+            )
+        return Done(
+            self._job_url(job),
             _("%(job)s is now for %(new)s (was %(old)s).")
             % {"job": job.number, "new": customer.display_name, "old": previous.display_name},
+            notes=notes,
         )
-        if can_see_prices(request) and customer.discount_percent != job.discount_percent:
-            messages.info(
-                request,
-                _(
-                    "The job keeps its %(job)s%% discount; %(name)s's pricing tier is "
-                    "%(tier)s%%. Change it on the Price tab if it should follow."
-                )
-                % {
-                    "job": job.discount_percent.normalize(),
-                    "name": customer.display_name,
-                    "tier": customer.discount_percent.normalize(),
-                },
-            )
-        return redirect_after_dialog(request, self._job_url(job))
 
     @action(
         description=_("Clone job"),
@@ -315,20 +314,16 @@ class JobMaterialsAdminMixin:
             "form_submit_text": _("Clone job"),
         },
     )
+    @applied_once
     def clone_job(self, request, form, object_id):
         """Make the copy and open it."""
         job = self._job(request, object_id)
-        try:
-            clone = job_clone(job=job, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect_after_dialog(request, self._job_url(job))
-        messages.success(
-            request,
+        clone = job_clone(job=job, user=request.user)
+        return Done(
+            self._job_url(clone),
             _("%(new)s is a copy of %(old)s, at Pending.")
             % {"new": clone.number, "old": job.number},
         )
-        return redirect_after_dialog(request, self._job_url(clone))
 
     # -- the Materials tab --------------------------------------------------------------------
 
@@ -339,13 +334,25 @@ class JobMaterialsAdminMixin:
             return _("Material is logged once the job is saved.")
         request = getattr(job, "viewing_request", None)
         rows = job_materials(job, company=getattr(request, "company", None))
+        # Newest first, each reversal straight under the row it cancels.
         ledger = list(
             InventoryActivity.objects.filter(job=job)
             .select_related("item", "user")
-            .order_by("-created_at", "-id")
+            .order_by(Coalesce("reverses_id", "id").desc(), "id")
         )
+        can_reverse = request is not None and request.user.has_perm(
+            "powdercoat.reverse_inventoryactivity"
+        )
+        reversed_ids = {activity.reverses_id for activity in ledger if activity.reverses_id}
+        back = f"{self._job_url(job, 'materials')}"
         for activity in ledger:
             activity.change_text = _amount(activity.quantity, activity.item.unit, signed=True)
+            activity.is_reversed = activity.pk in reversed_ids
+            if can_reverse and not activity.reverses_id and not activity.is_reversed:
+                url = reverse(
+                    "admin:powdercoat_inventoryactivity_reverse_activity", args=[activity.pk]
+                )
+                activity.reverse_url = f"{url}?{urlencode({'next': back})}"
         can_log = (
             request is not None
             and self.has_log_material_permission(request)

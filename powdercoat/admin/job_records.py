@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView
 from unfold.decorators import action, display
-from unfold.forms import BaseDialogForm
 from unfold.views import UnfoldModelAdminViewMixin
 from unfold.widgets import (
     UnfoldAdminDecimalFieldWidget,
@@ -35,7 +34,14 @@ from unfold.widgets import (
 )
 
 from powdercoat.admin.forms import DatePickerWidget, get_job_or_404
-from powdercoat.admin.mixins import can_see_prices, dialog_with_error, redirect_after_dialog
+from powdercoat.admin.mixins import can_see_prices
+from powdercoat.admin.once import (
+    Done,
+    OnceDialogForm,
+    OnceFormMixin,
+    add_service_error,
+    applied_once,
+)
 from powdercoat.models import (
     Job,
     JobNote,
@@ -47,6 +53,7 @@ from powdercoat.models import (
 )
 from powdercoat.models.choices import WORKFLOW, PhotoKind, ReworkKind, ReworkReason
 from powdercoat.services import job_records as services
+from powdercoat.services.submissions import SubmissionRepeated, submission_once
 
 # The read-only fields of the job page's record tabs, and the permission needed to see each.
 RECORD_FIELDS = {
@@ -175,7 +182,7 @@ class DateTimePickerWidget(UnfoldAdminTextInputWidget):
         return value
 
 
-class RecordDialogForm(BaseDialogForm):
+class RecordDialogForm(OnceDialogForm):
     """A dialog about one job: shows its number, and any refusal from the service on top."""
 
     form_before_template = "admin/powdercoat/job/records_dialog_before.html"
@@ -243,12 +250,20 @@ class TimeEntryForm(RecordDialogForm):
             self.fields["worker"].initial = own.pk
 
 
+# Nothing is chosen for the person: a pre-selected reason would be recorded unread.
+_CHOOSE = [("", gettext_lazy("— choose —"))]
+
+
 class ReworkForm(RecordDialogForm):
     kind = forms.ChoiceField(
-        label=gettext_lazy("Type"), choices=ReworkKind.choices, widget=UnfoldAdminSelectWidget
+        label=gettext_lazy("Type"),
+        choices=_CHOOSE + ReworkKind.choices,
+        widget=UnfoldAdminSelectWidget,
     )
     reason = forms.ChoiceField(
-        label=gettext_lazy("Reason"), choices=ReworkReason.choices, widget=UnfoldAdminSelectWidget
+        label=gettext_lazy("Reason"),
+        choices=_CHOOSE + ReworkReason.choices,
+        widget=UnfoldAdminSelectWidget,
     )
     description = forms.CharField(
         label=gettext_lazy("What went wrong"),
@@ -364,7 +379,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(one, initial) for one in files]
 
 
-class PhotosForm(forms.Form):
+class PhotosForm(OnceFormMixin, forms.Form):
     photos = MultipleFileField(
         label=gettext_lazy("Photos"),
         error_messages={"required": gettext_lazy("Choose at least one photo.")},
@@ -383,8 +398,9 @@ class PhotosForm(forms.Form):
         widget=UnfoldAdminTextInputWidget,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_submission_key(user)
         self.fields["photos"].widget.attrs.update(
             {
                 "accept": "image/jpeg,image/png,image/webp,image/gif",
@@ -415,28 +431,34 @@ class JobPhotosAddView(UnfoldModelAdminViewMixin, FormView):
         context.update(job=self.job, job_url=_job_url(self.job.pk, "photos"))
         return context
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def form_valid(self, form):
+        url = _job_url(self.job.pk, "photos")
         try:
-            photos = services.job_photos_add(
-                job=self.job,
-                files=form.cleaned_data["photos"],
-                kind=form.cleaned_data["kind"],
-                caption=form.cleaned_data["caption"],
-                user=self.request.user,
-            )
+            with submission_once(key=form.submission_key, user=self.request.user) as answer:
+                photos = services.job_photos_add(
+                    job=self.job,
+                    files=form.cleaned_data["photos"],
+                    kind=form.cleaned_data["kind"],
+                    caption=form.cleaned_data["caption"],
+                    user=self.request.user,
+                )
+                text = ngettext(
+                    "%(count)s photo added to %(number)s.",
+                    "%(count)s photos added to %(number)s.",
+                    len(photos),
+                ) % {"count": len(photos), "number": self.job.number}
+                answer(url=url, message=text)
+        except SubmissionRepeated as repeat:
+            messages.info(self.request, repeat.message)
+            return HttpResponseRedirect(repeat.url or url)
         except ValidationError as error:
-            form.add_error("photos", error)
+            add_service_error(form, error)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            ngettext(
-                "%(count)s photo added to %(number)s.",
-                "%(count)s photos added to %(number)s.",
-                len(photos),
-            )
-            % {"count": len(photos), "number": self.job.number},
-        )
-        return HttpResponseRedirect(_job_url(self.job.pk, "photos"))
+        messages.success(self.request, text)
+        return HttpResponseRedirect(url)
 
 
 # -- the admin mixin --------------------------------------------------------------------------
@@ -523,10 +545,6 @@ class JobRecordsAdminMixin:
 
     # -- the buttons ----------------------------------------------------------------------------
 
-    def _refused(self, request, form, action_name, error: ValidationError):
-        """Show the dialog again with the service's refusal on top."""
-        return dialog_with_error(request, form, getattr(self, action_name).dialog, error)
-
     @action(
         description=gettext_lazy("Add photos"),
         url_path="add-photos",
@@ -549,14 +567,14 @@ class JobRecordsAdminMixin:
             "form_submit_text": gettext_lazy("Add note"),
         },
     )
+    @applied_once
     def add_note(self, request, form, object_id):
         """Write a note on the job."""
-        try:
-            services.job_note_add(job=form.job, text=form.cleaned_data["text"], user=request.user)
-        except ValidationError as error:
-            return self._refused(request, form, "add_note", error)
-        messages.success(request, _("Note added to %(number)s.") % {"number": form.job.number})
-        return redirect_after_dialog(request, _job_url(form.job.pk, "notes"))
+        services.job_note_add(job=form.job, text=form.cleaned_data["text"], user=request.user)
+        return Done(
+            _job_url(form.job.pk, "notes"),
+            _("Note added to %(number)s.") % {"number": form.job.number},
+        )
 
     @action(
         description=gettext_lazy("Log time"),
@@ -570,25 +588,23 @@ class JobRecordsAdminMixin:
             "form_submit_text": gettext_lazy("Log time"),
         },
     )
+    @applied_once
     def log_time(self, request, form, object_id):
         """Record hours a worker spent on the job."""
         data = form.cleaned_data
-        try:
-            entry = services.time_entry_add(
-                job=form.job,
-                worker=data["worker"],
-                work_date=data["work_date"],
-                hours=data["hours"],
-                started_at=data["started_at"],
-                ended_at=data["ended_at"],
-                stage=data["stage"],
-                note=data["note"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            return self._refused(request, form, "log_time", error)
-        messages.success(
-            request,
+        entry = services.time_entry_add(
+            job=form.job,
+            worker=data["worker"],
+            work_date=data["work_date"],
+            hours=data["hours"],
+            started_at=data["started_at"],
+            ended_at=data["ended_at"],
+            stage=data["stage"],
+            note=data["note"],
+            user=request.user,
+        )
+        return Done(
+            _job_url(form.job.pk, "time"),
             _("%(hours)s h logged for %(worker)s on %(number)s.")
             % {
                 "hours": _hours(entry.hours),
@@ -596,7 +612,6 @@ class JobRecordsAdminMixin:
                 "number": form.job.number,
             },
         )
-        return redirect_after_dialog(request, _job_url(form.job.pk, "time"))
 
     @action(
         description=gettext_lazy("Record rework"),
@@ -609,26 +624,23 @@ class JobRecordsAdminMixin:
             "form_submit_text": gettext_lazy("Record rework"),
         },
     )
+    @applied_once
     def record_rework(self, request, form, object_id):
         """Record work that has to be done again, and why."""
         data = form.cleaned_data
-        try:
-            rework = services.rework_record_add(
-                job=form.job,
-                kind=data["kind"],
-                reason=data["reason"],
-                description=data["description"],
-                cost=data.get("cost"),
-                user=request.user,
-            )
-        except ValidationError as error:
-            return self._refused(request, form, "record_rework", error)
-        messages.success(
-            request,
+        rework = services.rework_record_add(
+            job=form.job,
+            kind=data["kind"],
+            reason=data["reason"],
+            description=data["description"],
+            cost=data.get("cost"),
+            user=request.user,
+        )
+        return Done(
+            _job_url(form.job.pk, "rework"),
             _("Rework recorded on %(number)s: %(rework)s.")
             % {"number": form.job.number, "rework": rework},
         )
-        return redirect_after_dialog(request, _job_url(form.job.pk, "rework"))
 
     @action(
         description=gettext_lazy("Resolve rework"),
@@ -641,24 +653,21 @@ class JobRecordsAdminMixin:
             "form_submit_text": gettext_lazy("Resolve"),
         },
     )
+    @applied_once
     def resolve_rework(self, request, form, object_id):
         """Close an open rework with how it was put right."""
         data = form.cleaned_data
-        try:
-            rework = services.rework_resolve(
-                rework=data["rework"],
-                resolution=data["resolution"],
-                cost=data.get("cost"),
-                user=request.user,
-            )
-        except ValidationError as error:
-            return self._refused(request, form, "resolve_rework", error)
-        messages.success(
-            request,
+        rework = services.rework_resolve(
+            rework=data["rework"],
+            resolution=data["resolution"],
+            cost=data.get("cost"),
+            user=request.user,
+        )
+        return Done(
+            _job_url(form.job.pk, "rework"),
             _("Rework resolved on %(number)s: %(rework)s.")
             % {"number": form.job.number, "rework": rework},
         )
-        return redirect_after_dialog(request, _job_url(form.job.pk, "rework"))
 
     @action(
         description=gettext_lazy("Record intake"),
@@ -672,26 +681,23 @@ class JobRecordsAdminMixin:
             "form_submit_text": gettext_lazy("Save intake"),
         },
     )
+    @applied_once
     def record_intake(self, request, form, object_id):
         """Record how the parts arrived, or correct it."""
         data = form.cleaned_data
-        try:
-            intake = services.part_intake_save(
-                job=form.job,
-                expected_count=data["expected_count"],
-                actual_count=data["actual_count"],
-                condition_notes=data["condition_notes"],
-                received_at=data["received_at"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            return self._refused(request, form, "record_intake", error)
-        messages.success(
-            request,
+        intake = services.part_intake_save(
+            job=form.job,
+            expected_count=data["expected_count"],
+            actual_count=data["actual_count"],
+            condition_notes=data["condition_notes"],
+            received_at=data["received_at"],
+            user=request.user,
+        )
+        return Done(
+            _job_url(form.job.pk, "intake"),
             _("Intake of %(number)s saved: %(count)s.")
             % {"number": form.job.number, "count": intake_count_text(intake)},
         )
-        return redirect_after_dialog(request, _job_url(form.job.pk, "intake"))
 
     # -- the tabs ---------------------------------------------------------------------------
 

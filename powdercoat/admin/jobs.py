@@ -4,7 +4,6 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -31,10 +30,11 @@ from powdercoat.admin.invoices import CreateInvoiceForm
 from powdercoat.admin.items import items_table
 from powdercoat.admin.job_materials import JobMaterialsAdminMixin
 from powdercoat.admin.job_records import JobRecordsAdminMixin
-from powdercoat.admin.mixins import HidesPricesMixin, redirect_after_dialog
+from powdercoat.admin.mixins import HidesPricesMixin, can_see_prices
+from powdercoat.admin.once import AppliedOnceAddMixin, Done, applied_once
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import Invoice, Job, Quote, StatusChange, Worker
-from powdercoat.models.choices import WORKFLOW, JobStatus
+from powdercoat.models.choices import WORKFLOW, JobStatus, Priority
 from powdercoat.resources import JobExportResource
 from powdercoat.selectors import job_next_stage
 from powdercoat.services import jobs as job_services
@@ -111,9 +111,20 @@ class JobForm(forms.ModelForm):
                 offered |= Q(pk__in=self.instance.assigned_workers.values("pk"))
             self.fields["assigned_workers"].queryset = Worker.objects.filter(offered)
 
+    def clean(self):
+        """A job with a live invoice keeps its customer (said on the field, by the service)."""
+        cleaned = super().clean()
+        customer = cleaned.get("customer")
+        if self.instance.pk and customer is not None and "customer" in self.changed_data:
+            refusal = job_services.job_customer_change_refusal(self.instance, customer)
+            if refusal is not None:
+                self.add_error(None, refusal)
+        return cleaned
+
 
 @admin.register(Job)
 class JobAdmin(
+    AppliedOnceAddMixin,
     SpreadsheetExportMixin,
     JobRecordsAdminMixin,
     JobMaterialsAdminMixin,
@@ -306,11 +317,22 @@ class JobAdmin(
         return fields
 
     def save_model(self, request, obj, form, change):
-        """Create through numbering; edits never touch the status."""
+        """Create through numbering; edits never touch the status. Say what Rush did to the
+        price (SPEC J5)."""
+        previous = form.initial.get("priority", Priority.NORMAL) if change else Priority.NORMAL
         if change:
             job_services.job_update(job=obj, user=request.user)
         else:
             job_services.job_create(job=obj, user=request.user)
+        rush = badges.rush_surcharge_change_text(
+            previous_priority=int(previous),
+            priority=obj.priority,
+            percent=obj.rush_surcharge_percent,
+            amount=obj.rush_surcharge_amount,
+            with_money=can_see_prices(request),
+        )
+        if rush:
+            messages.info(request, rush)
 
     # -- list columns -------------------------------------------------------------------------
 
@@ -512,34 +534,31 @@ class JobAdmin(
             offered.append(unfold_action)
         return offered
 
-    def _after_move(self, request, object_id, move, *, return_to=None, **kwargs):
-        """Run a status service, tell the user what happened, and go back to the job page.
+    def _after_move(self, request, object_id, move, *, return_to=None, **kwargs) -> Done:
+        """Run a status service and say what happened; back to the job page afterwards.
 
         `return_to` is a page of this site to go back to instead (the jobs list).
         """
         job = self._job(request, object_id)
-        try:
-            change = move(job=job, user=request.user, **kwargs)
-        except (ValidationError, PermissionDenied) as error:
-            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            messages.error(request, text)
-        else:
-            messages.success(
-                request,
-                _("%(number)s: %(from)s → %(to)s.")
-                % {
-                    "number": job.number,
-                    "from": change.get_from_status_display(),
-                    "to": change.get_to_status_display(),
-                },
-            )
-            if kwargs.get("notify_customer"):
+        change = move(job=job, user=request.user, **kwargs)
+        after = None
+        if kwargs.get("notify_customer"):
+            # The email leaves when the move commits; its outcome is known after that.
+            def after():
                 self._tell_how_the_email_went(request, change)
-        url = return_to or reverse("admin:powdercoat_job_change", args=[job.pk])
-        return redirect_after_dialog(request, url)
+
+        return Done(
+            return_to or reverse("admin:powdercoat_job_change", args=[job.pk]),
+            _("%(number)s: %(from)s → %(to)s.")
+            % {
+                "number": job.number,
+                "from": change.get_from_status_display(),
+                "to": change.get_to_status_display(),
+            },
+            after=after,
+        )
 
     def _tell_how_the_email_went(self, request, change):
-        # The email was sent when the move committed, so its outcome is known by now.
         change.refresh_from_db(fields=["customer_notified"])
         if change.customer_notified:
             messages.info(request, _("The customer was emailed the new status."))
@@ -571,6 +590,7 @@ class JobAdmin(
             "form_submit_text": _("Change status"),
         },
     )
+    @applied_once
     def quick_change_job(self, request, form, object_id):
         """Move the job to the chosen status through the matching service (SPEC J7)."""
         move = form.chosen_move()
@@ -607,6 +627,7 @@ class JobAdmin(
             "form_submit_text": _("Advance"),
         },
     )
+    @applied_once
     def advance_job(self, request, form, object_id):
         """Move the job one stage on."""
         return self._after_move(
@@ -626,6 +647,7 @@ class JobAdmin(
             "form_submit_text": _("Put on hold"),
         },
     )
+    @applied_once
     def hold_job(self, request, form, object_id):
         """Pause the job with a reason."""
         return self._after_move(
@@ -644,6 +666,7 @@ class JobAdmin(
             "form_submit_text": _("Resume"),
         },
     )
+    @applied_once
     def resume_job(self, request, form, object_id):
         """Take the job off hold."""
         return self._after_move(
@@ -665,6 +688,7 @@ class JobAdmin(
             "form_submit_text": _("Cancel job"),
         },
     )
+    @applied_once
     def cancel_job(self, request, form, object_id):
         """Cancel the job with a reason."""
         return self._after_move(
@@ -682,6 +706,7 @@ class JobAdmin(
             "form_submit_text": _("Reopen"),
         },
     )
+    @applied_once
     def reopen_job(self, request, form, object_id):
         """Bring a cancelled job back to Pending."""
         return self._after_move(
@@ -700,6 +725,7 @@ class JobAdmin(
             "form_submit_text": _("Move"),
         },
     )
+    @applied_once
     def set_job_status(self, request, form, object_id):
         """Move the job to any stage."""
         return self._after_move(
@@ -728,24 +754,18 @@ class JobAdmin(
             "form_submit_text": _("Save template"),
         },
     )
+    @applied_once
     def save_as_template(self, request, form, object_id):
         """Copy the job's items into a new template, and open it."""
         job = self._job(request, object_id)
-        try:
-            template = template_create_from_job(
-                job=job, name=form.cleaned_data["name"], user=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            url = reverse("admin:powdercoat_job_change", args=[job.pk])
-        else:
-            messages.success(
-                request,
-                _("%(number)s saved as the template “%(name)s”.")
-                % {"number": job.number, "name": template.name},
-            )
-            url = reverse("admin:powdercoat_jobtemplate_change", args=[template.pk])
-        return redirect_after_dialog(request, url)
+        template = template_create_from_job(
+            job=job, name=form.cleaned_data["name"], user=request.user
+        )
+        return Done(
+            reverse("admin:powdercoat_jobtemplate_change", args=[template.pk]),
+            _("%(number)s saved as the template “%(name)s”.")
+            % {"number": job.number, "name": template.name},
+        )
 
     # -- the job's invoice (SPEC J10) ---------------------------------------------------------
 
@@ -780,22 +800,21 @@ class JobAdmin(
             "form_submit_text": _("Create invoice"),
         },
     )
+    @applied_once
     def create_invoice(self, request, form, object_id):
-        """Invoice the job and open the invoice; a second click lands on the first invoice."""
+        """Invoice the job and open the invoice; if someone else just did, open theirs."""
         job = self._job(request, object_id)
-        try:
-            invoice = invoice_create_for_job(job=job, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            invoice = Invoice.objects.live().filter(job=job).first()
-            url = (
-                self._invoice_url(invoice)
-                if invoice
-                else reverse("admin:powdercoat_job_change", args=[job.pk])
+        existing = Invoice.objects.live().filter(job=job).first()
+        if existing is not None:
+            return Done(
+                self._invoice_url(existing),
+                _("%(job)s already has invoice %(invoice)s; here it is.")
+                % {"job": job.number, "invoice": existing.number},
+                level=messages.WARNING,
             )
-            return redirect_after_dialog(request, url)
-        messages.success(
-            request,
+        invoice = invoice_create_for_job(job=job, user=request.user)
+        return Done(
+            self._invoice_url(invoice),
             _("%(invoice)s created for %(job)s: %(total)s, due %(due)s.")
             % {
                 "invoice": invoice.number,
@@ -804,7 +823,6 @@ class JobAdmin(
                 "due": badges.date_label(invoice.due_date),
             },
         )
-        return redirect_after_dialog(request, self._invoice_url(invoice))
 
     @action(
         description=_("Invoice"),

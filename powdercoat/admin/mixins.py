@@ -2,7 +2,7 @@
 
 from django.contrib.admin.options import BaseModelAdmin
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 PRICES_PERMISSION = "powdercoat.view_prices"
 
@@ -17,16 +17,6 @@ def redirect_after_dialog(request, url: str) -> HttpResponse:
     if request.htmx:
         return HttpResponse(headers={"HX-Redirect": url})
     return redirect(url)
-
-
-def dialog_with_error(request, form, dialog: dict, error) -> HttpResponse:
-    """Show an unfold action's dialog again, with a service's refusal above its fields."""
-    form.add_error(None, error)
-    return render(
-        request,
-        "unfold/helpers/dialog.html",
-        {"dialog": dialog, "form": form, "form_submit_text": dialog.get("form_submit_text", "")},
-    )
 
 
 class HidesPricesMixin(BaseModelAdmin):

@@ -19,13 +19,13 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import action, display
 from unfold.enums import ActionVariant
-from unfold.widgets import UnfoldAdminTextareaWidget
+from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldBooleanWidget
 
 from admin_views.views.wizard import ItemWizardAdminMixin
 from powdercoat import badges
 from powdercoat.admin.forms import SeenStatusDialogForm
 from powdercoat.admin.items import items_table
-from powdercoat.admin.mixins import redirect_after_dialog
+from powdercoat.admin.once import AppliedOnceAddMixin, Done, applied_once
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import Quote
 from powdercoat.models.choices import EmailOutcome, QuoteStatus
@@ -143,7 +143,39 @@ class ReviseQuoteForm(NoteDialogForm):
 
 
 class ConvertQuoteForm(QuoteDialogForm):
+    """Confirms the conversion; a prospect's quote offers to make the customer first."""
+
     target = QuoteStatus.CONVERTED
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        if self.quote.customer_id is None:
+            self.fields["make_customer"] = forms.BooleanField(
+                label=_("Make %(name)s a customer from the details below, then create the job")
+                % {"name": self.quote.recipient_name},
+                error_messages={
+                    "required": _(
+                        "A job needs a customer: tick the box to make one from the "
+                        "prospect's details."
+                    )
+                },
+                widget=UnfoldBooleanWidget,
+            )
+
+    def clean(self):
+        """Making the customer needs the right to add customers."""
+        cleaned = super().clean()
+        if "make_customer" in self.fields and not self.request.user.has_perm(
+            "powdercoat.add_customer"
+        ):
+            raise forms.ValidationError(
+                _("Your role may not add customers; ask the office to make the customer first.")
+            )
+        return cleaned
+
+    def get_before_template_context(self, request, object_id=None):
+        """The quote, and for a prospect the details the customer will be made from."""
+        return {**super().get_before_template_context(request, object_id), "convert": True}
 
 
 class MakeCustomerForm(QuoteDialogForm):
@@ -192,7 +224,13 @@ class QuoteForm(forms.ModelForm):
 
 
 @admin.register(Quote)
-class QuoteAdmin(SpreadsheetExportMixin, ItemWizardAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+class QuoteAdmin(
+    AppliedOnceAddMixin,
+    SpreadsheetExportMixin,
+    ItemWizardAdminMixin,
+    SimpleHistoryAdmin,
+    ModelAdmin,
+):
     # List.
     list_display = (
         "display_number",
@@ -500,16 +538,11 @@ class QuoteAdmin(SpreadsheetExportMixin, ItemWizardAdminMixin, SimpleHistoryAdmi
     def _change_url(self, quote) -> str:
         return reverse("admin:powdercoat_quote_change", args=[quote.pk])
 
-    def _run(self, request, object_id, service, success, **kwargs):
-        """Run a quote service, tell the user what happened, and go back to the quote page."""
+    def _run(self, request, object_id, service, success, **kwargs) -> Done:
+        """Run a quote service and say what happened; back to the quote page."""
         quote = self._quote(request, object_id)
-        try:
-            service(quote=quote, user=request.user, **kwargs)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, success % {"number": quote.number})
-        return redirect_after_dialog(request, self._change_url(quote))
+        service(quote=quote, user=request.user, **kwargs)
+        return Done(self._change_url(quote), success % {"number": quote.number})
 
     @action(
         description=_("Send by email"),
@@ -524,30 +557,28 @@ class QuoteAdmin(SpreadsheetExportMixin, ItemWizardAdminMixin, SimpleHistoryAdmi
             "form_submit_text": _("Send"),
         },
     )
+    @applied_once
     def send_quote(self, request, form, object_id):
         """Email the PDF to the customer or prospect."""
         quote = self._quote(request, object_id)
         last = quote.emails.order_by("-pk").values_list("pk", flat=True).first() or 0
-        try:
-            quote_services.quote_send(quote=quote, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect_after_dialog(request, self._change_url(quote))
-        # The email leaves when the change commits; if that already happened, say how it went.
-        log = quote.emails.filter(pk__gt=last).order_by("-pk").first()
-        if log is not None and log.outcome == EmailOutcome.FAILED:
-            messages.error(
-                request,
-                _("%(number)s could not be emailed to %(to)s: %(reason)s")
-                % {"number": quote.number, "to": log.to_address, "reason": log.error},
-            )
-        else:
-            messages.success(
-                request,
-                _("%(number)s sent to %(to)s.")
-                % {"number": quote.number, "to": quote.recipient_email},
-            )
-        return redirect_after_dialog(request, self._change_url(quote))
+        quote_services.quote_send(quote=quote, user=request.user)
+
+        def after():
+            # The email leaves when the change commits; if it failed, say so at once.
+            log = quote.emails.filter(pk__gt=last).order_by("-pk").first()
+            if log is not None and log.outcome == EmailOutcome.FAILED:
+                messages.error(
+                    request,
+                    _("%(number)s could not be emailed to %(to)s: %(reason)s")
+                    % {"number": quote.number, "to": log.to_address, "reason": log.error},
+                )
+
+        return Done(
+            self._change_url(quote),
+            _("%(number)s sent to %(to)s.") % {"number": quote.number, "to": quote.recipient_email},
+            after=after,
+        )
 
     @action(
         description=_("Approve"),
@@ -561,6 +592,7 @@ class QuoteAdmin(SpreadsheetExportMixin, ItemWizardAdminMixin, SimpleHistoryAdmi
             "form_submit_text": _("Approve"),
         },
     )
+    @applied_once
     def approve_quote(self, request, form, object_id):
         """Mark the quote approved."""
         return self._run(
@@ -583,6 +615,7 @@ class QuoteAdmin(SpreadsheetExportMixin, ItemWizardAdminMixin, SimpleHistoryAdmi
             "form_submit_text": _("Reject"),
         },
     )
+    @applied_once
     def reject_quote(self, request, form, object_id):
         """Mark the quote rejected, with the reason."""
         return self._run(
@@ -605,6 +638,7 @@ class QuoteAdmin(SpreadsheetExportMixin, ItemWizardAdminMixin, SimpleHistoryAdmi
             "form_submit_text": _("Revise"),
         },
     )
+    @applied_once
     def revise_quote(self, request, form, object_id):
         """Put the quote back to Draft."""
         return self._run(
@@ -631,19 +665,23 @@ class QuoteAdmin(SpreadsheetExportMixin, ItemWizardAdminMixin, SimpleHistoryAdmi
             "form_submit_text": _("Create the job"),
         },
     )
+    @applied_once
     def convert_quote(self, request, form, object_id):
-        """Create the job and open it."""
+        """Create the job (and, for a prospect, the customer first) and open it."""
         quote = self._quote(request, object_id)
-        try:
-            job = quote_services.quote_convert_to_job(quote=quote, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect_after_dialog(request, self._change_url(quote))
-        messages.success(
-            request,
-            _("%(quote)s became %(job)s.") % {"quote": quote.number, "job": job.number},
+        prospect = quote.customer_id is None
+        job = quote_services.quote_convert_to_job(
+            quote=quote,
+            user=request.user,
+            make_customer=bool(form.cleaned_data.get("make_customer")),
         )
-        return redirect_after_dialog(request, reverse("admin:powdercoat_job_change", args=[job.pk]))
+        text = _("%(quote)s became %(job)s.") % {"quote": quote.number, "job": job.number}
+        if prospect:
+            text = _("%(name)s is now a customer, and %(text)s") % {
+                "name": job.customer.display_name,
+                "text": text,
+            }
+        return Done(reverse("admin:powdercoat_job_change", args=[job.pk]), text)
 
     @action(
         description=_("Make customer"),
@@ -660,20 +698,16 @@ class QuoteAdmin(SpreadsheetExportMixin, ItemWizardAdminMixin, SimpleHistoryAdmi
             "form_submit_text": _("Make customer"),
         },
     )
+    @applied_once
     def make_customer(self, request, form, object_id):
         """Create (or find) the customer and put the quote in their name."""
         quote = self._quote(request, object_id)
-        try:
-            customer = quote_services.quote_prospect_to_customer(quote=quote, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(number)s is now for the customer %(customer)s.")
-                % {"number": quote.number, "customer": customer.display_name},
-            )
-        return redirect_after_dialog(request, self._change_url(quote))
+        customer = quote_services.quote_prospect_to_customer(quote=quote, user=request.user)
+        return Done(
+            self._change_url(quote),
+            _("%(number)s is now for the customer %(customer)s.")
+            % {"number": quote.number, "customer": customer.display_name},
+        )
 
     @action(
         description=_("Download PDF"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +17,17 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin, ImportMixin
+from import_export.forms import ConfirmImportForm
 from import_export.results import RowResult
 from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from powdercoat.admin.mixins import can_see_prices
+from powdercoat.admin.once import NotApplied
+from powdercoat.services.submissions import (
+    SubmissionRepeated,
+    submission_key_issue,
+    submission_once,
+)
 from powdercoat.spreadsheets import FORMATS, XLSX, SpreadsheetError, max_upload_bytes
 
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
@@ -86,6 +93,12 @@ class SpreadsheetImportForm(ImportForm):
         return cleaned
 
 
+class SpreadsheetConfirmForm(ConfirmImportForm):
+    """The Confirm import button's form, with the one-time key that applies it once."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class SpreadsheetExportForm(SelectableFieldsExportForm):
     """The export form, its column tick boxes labelled with the column names."""
 
@@ -129,6 +142,7 @@ class SpreadsheetImportExportMixin(ImportMixin, SpreadsheetExportMixin):
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     import_template_name = "admin/powdercoat/spreadsheet_import.html"
     import_form_class = SpreadsheetImportForm
+    confirm_form_class = SpreadsheetConfirmForm
     import_formats = FORMATS
 
     def has_import_permission(self, request):
@@ -158,17 +172,39 @@ class SpreadsheetImportExportMixin(ImportMixin, SpreadsheetExportMixin):
         opts = self.opts
         return reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_import")
 
+    def get_confirm_form_initial(self, request, import_form):
+        """The preview's Confirm button carries a fresh one-time key."""
+        initial = super().get_confirm_form_initial(request, import_form)
+        return {**initial, "submission_key": submission_key_issue(user=request.user)}
+
     def process_import(self, request, **kwargs):
-        """Import the confirmed file; a file gone from the server asks for a new upload."""
+        """Import the confirmed file, once per Confirm press; a file gone from the server asks
+        for a new upload."""
         if request.method == "POST":
             try:
                 self.get_import_formats()[int(request.POST.get("format", ""))]
             except (ValueError, IndexError):
                 return self._upload_again(request)
         try:
-            return super().process_import(request, **kwargs)
+            with submission_once(
+                key=request.POST.get("submission_key", ""), user=request.user
+            ) as answer:
+                response = super().process_import(request, **kwargs)
+                done = request.__dict__.get("_pc_import_done")
+                if done is None:  # refused: nothing was imported, the key stays unused
+                    raise NotApplied(response)
+                answer(url=response.get("Location", ""), message=done)
+        except NotApplied as refused:
+            return refused.response
+        except SubmissionRepeated as repeat:
+            messages.info(request, repeat.message)
+            return redirect(repeat.url or self._import_url())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self._import_url())
         except FileNotFoundError:
             return self._upload_again(request)
+        return response
 
     def _upload_again(self, request):
         messages.error(
@@ -195,16 +231,14 @@ class SpreadsheetImportExportMixin(ImportMixin, SpreadsheetExportMixin):
     def add_success_message(self, result, request):
         """What the import did, in one sentence."""
         totals = result.totals
-        messages.success(
-            request,
-            _(
-                "Imported %(new)s new and %(updated)s updated %(things)s; %(same)s rows were "
-                "already up to date."
-            )
-            % {
-                "new": totals[RowResult.IMPORT_TYPE_NEW],
-                "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
-                "things": self.opts.verbose_name_plural,
-                "same": totals[RowResult.IMPORT_TYPE_SKIP],
-            },
-        )
+        text = _(
+            "Imported %(new)s new and %(updated)s updated %(things)s; %(same)s rows were "
+            "already up to date."
+        ) % {
+            "new": totals[RowResult.IMPORT_TYPE_NEW],
+            "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
+            "things": self.opts.verbose_name_plural,
+            "same": totals[RowResult.IMPORT_TYPE_SKIP],
+        }
+        request.__dict__["_pc_import_done"] = text  # read by process_import for the key
+        messages.success(request, text)

@@ -1,6 +1,6 @@
 """Job templates in the admin: the list (/JobTemplates), their items, jobs made from them (T)."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
@@ -15,7 +15,7 @@ from admin_views.views.wizard import ItemWizardAdminMixin
 from powdercoat import badges
 from powdercoat.admin import forms as dialogs
 from powdercoat.admin.items import items_table
-from powdercoat.admin.mixins import redirect_after_dialog
+from powdercoat.admin.once import AppliedOnceAddMixin, Done, applied_once
 from powdercoat.models import JobTemplate
 from powdercoat.services.templates import job_create_from_template
 
@@ -23,7 +23,7 @@ ACTIVE, INACTIVE = _("Active"), _("Inactive")
 
 
 @admin.register(JobTemplate)
-class JobTemplateAdmin(ItemWizardAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+class JobTemplateAdmin(AppliedOnceAddMixin, ItemWizardAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     # List.
     list_display = (
         "name",
@@ -123,25 +123,20 @@ class JobTemplateAdmin(ItemWizardAdminMixin, SimpleHistoryAdmin, ModelAdmin):
             "form_submit_text": _("Create job"),
         },
     )
+    @applied_once
     def create_job(self, request, form, object_id):
         """Start a new Pending job for the chosen customer, and open it."""
         template = self.get_object(request, object_id)
         if template is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        try:
-            job = job_create_from_template(
-                template=template,
-                customer=form.cleaned_data["customer"],
-                due_date=form.cleaned_data["due_date"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect_after_dialog(
-                request, reverse("admin:powdercoat_jobtemplate_change", args=[object_id])
-            )
-        messages.success(
-            request,
+            raise ValidationError(_("That template no longer exists."))
+        job = job_create_from_template(
+            template=template,
+            customer=form.cleaned_data["customer"],
+            due_date=form.cleaned_data["due_date"],
+            user=request.user,
+        )
+        return Done(
+            reverse("admin:powdercoat_job_change", args=[job.pk]),
             _("%(number)s created from “%(template)s” for %(customer)s.")
             % {
                 "number": job.number,
@@ -149,4 +144,3 @@ class JobTemplateAdmin(ItemWizardAdminMixin, SimpleHistoryAdmin, ModelAdmin):
                 "customer": job.customer.display_name,
             },
         )
-        return redirect_after_dialog(request, reverse("admin:powdercoat_job_change", args=[job.pk]))

@@ -4,13 +4,14 @@ from django.contrib import admin
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 
+from powdercoat.admin.once import AppliedOnceAddMixin
 from powdercoat.admin.spreadsheets import SpreadsheetImportExportMixin
 from powdercoat.models import Worker
 from powdercoat.resources import WorkerResource
 
 
 @admin.register(Worker)
-class WorkerAdmin(SpreadsheetImportExportMixin, ModelAdmin):
+class WorkerAdmin(AppliedOnceAddMixin, SpreadsheetImportExportMixin, ModelAdmin):
     list_display = ("name", "role", "phone", "email", "user", "is_active")
     search_fields = ("name", "phone", "email", "user__username")
     list_filter = (("role", ChoicesDropdownFilter), "is_active")

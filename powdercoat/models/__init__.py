@@ -11,6 +11,7 @@ from powdercoat.models.jobs import Job, StatusChange
 from powdercoat.models.numbering import NumberSequence
 from powdercoat.models.quotes import Quote
 from powdercoat.models.settings import CompanySettings
+from powdercoat.models.submissions import Submission
 from powdercoat.models.templates import JobTemplate
 from powdercoat.models.workers import Worker
 
@@ -38,6 +39,7 @@ __all__ = [
     "Quote",
     "ReworkRecord",
     "StatusChange",
+    "Submission",
     "TimeEntry",
     "Worker",
 ]

@@ -205,13 +205,32 @@ class InventoryActivity(models.Model):
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # The ledger is never edited: a wrong row is cancelled by an opposite row of the same kind
+    # that names it, so totals by kind (usage per job, receipts) come out right by themselves.
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="reversal",
+    )
 
     class Meta:
         verbose_name = _("inventory activity")
         verbose_name_plural = _("inventory activity")
         ordering = ("-created_at", "-id")
+        permissions = [
+            ("reverse_inventoryactivity", _("Can reverse a stock change entered by mistake"))
+        ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(quantity=0), name="activity_not_zero"),
+            # A reversal says why it was needed.
+            models.CheckConstraint(
+                condition=models.Q(reverses__isnull=True) | ~models.Q(note=""),
+                name="activity_reversal_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["item", "-created_at"]),
@@ -219,4 +238,11 @@ class InventoryActivity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.quantity:+} {self.item.unit} · {self.item.name}"
+        kind = self.get_kind_display()
+        if self.reverses_id:
+            kind = _("%(kind)s reversal") % {"kind": kind}
+        return f"{kind} {self.quantity:+} {self.item.unit} · {self.item.name}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None

@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, user_stamp
@@ -109,6 +109,16 @@ class Invoice(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, Tim
         """Payments now cover the total."""
 
     @transition(
+        field=status,
+        source=(InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID),
+        target=RETURN_VALUE(InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID),
+    )
+    def take_back_payment(self) -> str:
+        """A payment was reversed (set `amount_paid` first): part paid while money remains,
+        else back to Sent (a paid invoice had clearly reached the customer)."""
+        return InvoiceStatus.PARTIALLY_PAID if self.amount_paid > 0 else InvoiceStatus.SENT
+
+    @transition(
         field=status, source=(InvoiceStatus.DRAFT, InvoiceStatus.SENT), target=InvoiceStatus.VOID
     )
     def void(self) -> None:
@@ -165,6 +175,18 @@ class Payment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Money is never edited or deleted: a payment entered by mistake is cancelled by a second,
+    # negative row that names it (and says why), so the record shows both.
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="reversal",
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -172,9 +194,21 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ("paid_on", "id")
+        permissions = [("reverse_payment", _("Can reverse a payment recorded by mistake"))]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive")
+            # A payment adds money; its reversal takes the same money back out, with a reason.
+            models.CheckConstraint(
+                condition=models.Q(reverses__isnull=True, amount__gt=0)
+                | (models.Q(reverses__isnull=False, amount__lt=0) & ~models.Q(reason="")),
+                name="payment_positive_or_reasoned_reversal",
+            )
         ]
 
     def __str__(self) -> str:
+        if self.reverses_id:
+            return f"{self.amount} reversal"
         return f"{self.amount} {self.get_method_display()}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None

@@ -4,9 +4,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -174,6 +175,23 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number or str(_("New job"))
+
+    def clean(self) -> None:
+        """A job cannot be due before it is scheduled to start (said on the due date field)."""
+        super().clean()
+        if self.scheduled_date and self.due_date and self.due_date < self.scheduled_date:
+            raise ValidationError(
+                {
+                    "due_date": _(
+                        "The due date (%(due)s) is before the scheduled date (%(scheduled)s); "
+                        "move one of them."
+                    )
+                    % {
+                        "due": formats.date_format(self.due_date),
+                        "scheduled": formats.date_format(self.scheduled_date),
+                    }
+                }
+            )
 
     # -- small facts -------------------------------------------------------------------------
 

@@ -5,11 +5,14 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from powdercoat.models import InventoryActivity, InventoryItem, Job
 from powdercoat.models.choices import ActivityKind, JobStatus
+from powdercoat.selectors import job_materials
+from powdercoat.services.checks import ConfirmationNeeded, Figure
 
 # Kinds whose typed quantity is an amount (always positive) and the direction it moves stock.
 _DIRECTION = {
@@ -55,13 +58,36 @@ def inventory_activity_record(
     that the item's current cost; every row records the cost in force when it was written.
     """
     change = signed_change(kind, quantity)
+    if kind == ActivityKind.RECEIPT and unit_cost is not None and unit_cost < 0:
+        raise ValidationError("A unit cost cannot be negative.")
+    return _ledger_write(
+        item=item,
+        kind=kind,
+        change=change,
+        user=user,
+        job=job,
+        new_unit_cost=unit_cost if kind == ActivityKind.RECEIPT else None,
+        note=note,
+    )
+
+
+def _ledger_write(
+    *,
+    item: InventoryItem,
+    kind: str,
+    change: Decimal,
+    user: AbstractBaseUser | None,
+    job: Job | None = None,
+    new_unit_cost: Decimal | None = None,
+    note: str = "",
+    reverses: InventoryActivity | None = None,
+) -> InventoryActivity:
+    """Lock the item, move its stock by `change` and write the ledger row (caller is atomic)."""
     locked = InventoryItem.objects.select_for_update().get(pk=item.pk)
     locked.quantity_on_hand += change
     update_fields = ["quantity_on_hand", "updated_at"]
-    if kind == ActivityKind.RECEIPT and unit_cost is not None:
-        if unit_cost < 0:
-            raise ValidationError("A unit cost cannot be negative.")
-        locked.unit_cost = unit_cost
+    if new_unit_cost is not None:
+        locked.unit_cost = new_unit_cost
         update_fields.append("unit_cost")
     locked._history_user = user
     locked.save(update_fields=update_fields)
@@ -76,6 +102,7 @@ def inventory_activity_record(
         job=job,
         user=user,
         note=note.strip(),
+        reverses=reverses,
     )
 
 
@@ -141,17 +168,68 @@ def inventory_items_create_many(
 _LEDGER_PLACES = Decimal("0.001")
 
 
+# Usage this many times the job's estimate for the powder is asked about before it is booked.
+ESTIMATE_FACTOR_TO_CONFIRM = Decimal("3")
+
+
+def _amount_text(value: Decimal, unit: str) -> str:
+    """7.5 lb, 1,200 lb, -412 lb: up to three decimals, no trailing zeros."""
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    return f"{'0' if text in {'-0', ''} else text} {unit}"
+
+
+def _usage_question(
+    *, job: Job, item: InventoryItem, lbs: Decimal, on_hand: Decimal
+) -> ConfirmationNeeded | None:
+    """The question to ask before booking `lbs`, or None when the figure is plausible.
+
+    Asked when it is more than is on the shelf, or when it would bring the job's total for
+    this item to more than three times what the job's items were estimated to need.
+    """
+    unit = item.unit
+    reasons = []
+    figures = [Figure("Logging now", _amount_text(lbs, unit))]
+    figures.append(Figure("On the shelf", _amount_text(on_hand, unit)))
+    if lbs > on_hand:
+        reasons.append(f"more than the {_amount_text(on_hand, unit)} on the shelf")
+    row = next((row for row in job_materials(job) if row.item.pk == item.pk), None)
+    if row is not None and row.estimated_lbs is not None:
+        figures.append(Figure(f"{job.number}'s estimate", _amount_text(row.estimated_lbs, unit)))
+        figures.append(Figure("Logged on the job so far", _amount_text(row.logged_lbs, unit)))
+        if row.logged_lbs + lbs > ESTIMATE_FACTOR_TO_CONFIRM * row.estimated_lbs:
+            reasons.append(
+                f"more than {ESTIMATE_FACTOR_TO_CONFIRM:g}× the "
+                f"{_amount_text(row.estimated_lbs, unit)} the job's items need"
+            )
+    if not reasons:
+        return None
+    figures.append(Figure("On the shelf afterwards", _amount_text(on_hand - lbs, unit)))
+    return ConfirmationNeeded(
+        f"{_amount_text(lbs, unit)} of {item.name} is {' and '.join(reasons)}. "
+        "Check the figure; tick the box to log it anyway.",
+        prompt=f"Yes, log {_amount_text(lbs, unit)}",
+        figures=figures,
+    )
+
+
 @transaction.atomic
 def material_usage_log(
-    *, job: Job, item: InventoryItem, lbs: Decimal, user: AbstractBaseUser | None, note: str = ""
+    *,
+    job: Job,
+    item: InventoryItem,
+    lbs: Decimal,
+    user: AbstractBaseUser | None,
+    note: str = "",
+    confirmed: bool = False,
 ) -> InventoryActivity:
     """Book material used on a job: one Usage row in the ledger, stock down by the same amount.
 
-    `lbs` is the amount in the item's own unit (pounds for powders). The item row is locked by
-    the ledger service, so several people logging at once all count. Stock may go below zero,
-    because the powder has already been sprayed; the returned row's `balance_after` is then
-    negative and the caller warns that the shelf needs counting. Refused, with a message: an
-    amount that is not more than 0, an inactive item, and a cancelled job.
+    `lbs` is the amount in the item's own unit (pounds for powders). The item row is locked
+    first, so several people logging at once all count. An unlikely amount (more than is on the
+    shelf, or more than three times the job's estimate) raises `ConfirmationNeeded` unless
+    `confirmed`; once confirmed it is booked, and stock may go below zero because the powder
+    has already been sprayed. Refused, with a message: an amount that is not more than 0, an
+    inactive item, and a cancelled job.
     """
     if lbs is None or lbs <= 0:
         raise ValidationError("Enter the pounds used, more than 0.")
@@ -167,10 +245,100 @@ def material_usage_log(
         raise ValidationError(
             f"{job.number} is Cancelled; reopen it before logging material against it."
         )
-    if not InventoryItem.objects.filter(pk=item.pk, is_active=True).exists():
+    locked = InventoryItem.objects.select_for_update().filter(pk=item.pk, is_active=True).first()
+    if locked is None:
         raise ValidationError(
             f"{item.name} is inactive; make it active again on its inventory page to log it."
         )
+    if not confirmed:
+        question = _usage_question(job=job, item=locked, lbs=lbs, on_hand=locked.quantity_on_hand)
+        if question is not None:
+            raise question
     return inventory_activity_record(
         item=item, kind=ActivityKind.USAGE, quantity=lbs, user=user, job=job, note=note
     )
+
+
+# -- putting a row right ---------------------------------------------------------------------
+
+# Rows a person may reverse; an opening is corrected by an adjustment, a reversal by a new row.
+REVERSIBLE_KINDS = (
+    ActivityKind.USAGE,
+    ActivityKind.RECEIPT,
+    ActivityKind.ADJUSTMENT,
+    ActivityKind.RETURN,
+)
+
+
+def _already_reversed(original: InventoryActivity) -> ValidationError:
+    reversal = InventoryActivity.objects.select_related("user").get(reverses=original)
+    who = f" by {reversal.user}" if reversal.user else ""
+    when = timezone.localtime(reversal.created_at)
+    return ValidationError(
+        f"This {original.get_kind_display().lower()} was already reversed on "
+        f"{when:%b} {when.day}, {when:%Y %H:%M}{who}."
+    )
+
+
+def _cost_before(original: InventoryActivity) -> Decimal | None:
+    """The unit cost a mistaken receipt replaced, if putting it back is still right.
+
+    Only while that receipt is the item's latest receipt and its cost is still in force;
+    the cost recorded on the ledger row before it is the one it replaced.
+    """
+    item = original.item
+    if original.kind != ActivityKind.RECEIPT or item.unit_cost != original.unit_cost:
+        return None
+    later = item.activities.filter(kind=ActivityKind.RECEIPT, pk__gt=original.pk, reverses=None)
+    if later.exists():
+        return None
+    before = item.activities.filter(pk__lt=original.pk).order_by("-pk").first()
+    return before.unit_cost if before is not None else None
+
+
+@transaction.atomic
+def inventory_activity_reverse(
+    *, activity: InventoryActivity, reason: str, user: AbstractBaseUser | None
+) -> InventoryActivity:
+    """Cancel a ledger row entered by mistake with an opposite row of the same kind.
+
+    The new row names the one it cancels and says why; stock returns exactly to what it would
+    have been, and totals by kind (a job's usage) net out. A receipt's cost is put back to the
+    cost before it while that receipt is still the latest. Nothing is edited or deleted, and a
+    row can be reversed once: a second person reversing it at the same moment is refused.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the row is being reversed.")
+    original = (
+        InventoryActivity.objects.select_for_update().select_related("item").get(pk=activity.pk)
+    )
+    if original.reverses_id is not None:
+        raise ValidationError(
+            "This row is itself a reversal. If the original change was right after all, "
+            "record it again."
+        )
+    if original.kind not in REVERSIBLE_KINDS:
+        raise ValidationError(
+            "Opening stock is not reversed; correct the count with an adjustment instead."
+        )
+    if InventoryActivity.objects.filter(reverses=original).exists():
+        raise _already_reversed(original)
+    max_length = InventoryActivity._meta.get_field("note").max_length
+    if len(reason) > max_length:
+        raise ValidationError(f"Keep the reason under {max_length} characters.")
+    try:
+        # A savepoint of its own, so the transaction can still explain the refusal.
+        with transaction.atomic():
+            return _ledger_write(
+                item=original.item,
+                kind=original.kind,
+                change=-original.quantity,
+                user=user,
+                job=original.job,
+                new_unit_cost=_cost_before(original),
+                note=reason,
+                reverses=original,
+            )
+    except IntegrityError:
+        raise _already_reversed(original) from None

@@ -24,6 +24,7 @@ from powdercoat.documents.pdf import render_pdf
 from powdercoat.models import CompanySettings, Customer, Invoice, InvoiceLine, Job, Payment
 from powdercoat.models.choices import InvoiceStatus, JobStatus, PaymentMethod
 from powdercoat.selectors import job_items_with_details
+from powdercoat.services.checks import ConfirmationNeeded, Figure
 from powdercoat.services.notifications import Attachment, email_after_commit
 from powdercoat.services.numbering import number_next
 
@@ -159,6 +160,44 @@ def invoice_update(*, invoice: Invoice, user: AbstractBaseUser | None) -> Invoic
     return invoice
 
 
+# A second payment of the same amount on the same invoice this soon is asked about first.
+REPEAT_PAYMENT_WINDOW = timedelta(minutes=30)
+
+
+def _repeat_payment_question(invoice: Invoice, amount: Decimal) -> ConfirmationNeeded | None:
+    """Ask before recording what looks like the same cheque entered a second time."""
+    earlier = (
+        invoice.payments.filter(
+            amount=amount,
+            reverses=None,
+            reversal=None,
+            created_at__gte=timezone.now() - REPEAT_PAYMENT_WINDOW,
+        )
+        .select_related("recorded_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if earlier is None:
+        return None
+    when = timezone.localtime(earlier.created_at)
+    who = f" by {earlier.recorded_by}" if earlier.recorded_by else ""
+    figures = [
+        Figure("Recording now", money_label(amount)),
+        Figure(
+            f"Recorded at {when:%H:%M}{who}",
+            f"{money_label(earlier.amount)} · {earlier.get_method_display()}"
+            + (f" · {earlier.reference}" if earlier.reference else ""),
+        ),
+        Figure("Balance before this payment", money_label(invoice.balance)),
+    ]
+    return ConfirmationNeeded(
+        f"{money_label(amount)} was already recorded on {invoice.number} at {when:%H:%M}{who}. "
+        "If this is a second payment, tick the box; if it is the same one, close the window.",
+        prompt=f"Yes, record a second {money_label(amount)}",
+        figures=figures,
+    )
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -168,8 +207,13 @@ def payment_record(
     method: str,
     reference: str = "",
     user: AbstractBaseUser | None,
+    confirmed: bool = False,
 ) -> Payment:
-    """Record money received; the invoice becomes Partially Paid or, once covered, Paid."""
+    """Record money received; the invoice becomes Partially Paid or, once covered, Paid.
+
+    The same amount recorded on the same invoice in the last half hour raises
+    `ConfirmationNeeded` unless `confirmed` (two people entering one cheque).
+    """
     current = _locked(invoice)
     try:
         amount = Decimal(amount)
@@ -179,7 +223,7 @@ def payment_record(
         raise ValidationError(f"{current.number} is void; no payment can be recorded on it.")
     if current.status == InvoiceStatus.PAID:
         raise ValidationError(f"{current.number} is already paid in full.")
-    if amount <= 0:
+    if not amount.is_finite() or amount <= 0:
         raise ValidationError("A payment must be more than $0.00.")
     if amount != pricing.money(amount):
         raise ValidationError("Give the amount in dollars and cents, like 125.50.")
@@ -193,6 +237,8 @@ def payment_record(
     company = CompanySettings.load()
     if paid_on > timezone.localdate(timezone=company.zone):
         raise ValidationError("A payment cannot be dated in the future.")
+    if not confirmed and (question := _repeat_payment_question(current, amount)) is not None:
+        raise question
 
     payment = Payment(
         invoice=current,
@@ -215,6 +261,65 @@ def payment_record(
     current.save(update_fields=["status", "amount_paid", "balance", "updated_at"])
     invoice.refresh_from_db()
     return payment
+
+
+def _already_reversed(original: Payment) -> ValidationError:
+    reversal = Payment.objects.select_related("recorded_by").get(reverses=original)
+    when = timezone.localtime(reversal.created_at)
+    who = f" by {reversal.recorded_by}" if reversal.recorded_by else ""
+    return ValidationError(
+        f"This payment of {money_label(original.amount)} was already reversed on "
+        f"{when:%b} {when.day}, {when:%Y %H:%M}{who}."
+    )
+
+
+@transaction.atomic
+def payment_reverse(*, payment: Payment, reason: str, user: AbstractBaseUser | None) -> Payment:
+    """Take back a payment recorded by mistake with a negative row that names it and says why.
+
+    The invoice's paid amount and balance follow, and its status: Partially Paid while other
+    money remains, else Sent. The original stays on the invoice beside its reversal; a payment
+    can be reversed once (two people at once: the second is refused).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the payment is being reversed.")
+    max_length = Payment._meta.get_field("reason").max_length
+    if len(reason) > max_length:
+        raise ValidationError(f"Keep the reason under {max_length} characters.")
+    current = _locked(payment.invoice)
+    original = Payment.objects.select_for_update().get(pk=payment.pk, invoice=current)
+    if original.reverses_id is not None:
+        raise ValidationError(
+            "This row is itself a reversal. If the payment was real after all, record it again."
+        )
+    if Payment.objects.filter(reverses=original).exists():
+        raise _already_reversed(original)
+    company = CompanySettings.load()
+    reversal = Payment(
+        invoice=current,
+        amount=-original.amount,
+        paid_on=timezone.localdate(timezone=company.zone),
+        method=original.method,
+        reference=original.reference,
+        recorded_by=user,
+        reverses=original,
+        reason=reason,
+    )
+    reversal._history_user = user
+    try:
+        # A savepoint of its own, so the transaction can still explain the refusal.
+        with transaction.atomic():
+            reversal.save()
+    except IntegrityError:
+        raise _already_reversed(original) from None
+    current.amount_paid -= original.amount
+    current.balance = current.total - current.amount_paid
+    current.take_back_payment()
+    current._history_user = user
+    current.save(update_fields=["status", "amount_paid", "balance", "updated_at"])
+    payment.invoice.refresh_from_db()
+    return reversal
 
 
 @transaction.atomic
@@ -266,7 +371,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             "customer": invoice.customer,
             "job": invoice.job,
             "lines": list(invoice.lines.all()),
-            "payments": list(invoice.payments.all()),
+            "payments": invoice_payments_in_order(invoice),
             "discount_rate": percent_label(invoice.discount_percent),
             "rush_rate": percent_label(invoice.rush_surcharge_percent),
             "tax_rate": percent_label(invoice.tax_rate_percent),
@@ -320,6 +425,22 @@ def invoice_send(*, invoice: Invoice, user: AbstractBaseUser | None) -> Invoice:
 
 
 # -- reads -----------------------------------------------------------------------------------
+
+
+def invoice_payments_in_order(invoice: Invoice) -> list[Payment]:
+    """The invoice's payments oldest first, each reversal straight under the payment it cancels.
+
+    Each payment carries `reversed_by` (its reversal or None); one query.
+    """
+    payments = list(
+        invoice.payments.select_related("recorded_by", "reverses").order_by(
+            Coalesce("reverses_id", "id"), "id"
+        )
+    )
+    reversals = {payment.reverses_id: payment for payment in payments if payment.reverses_id}
+    for payment in payments:
+        payment.reversed_by = reversals.get(payment.pk)
+    return payments
 
 
 def customer_open_balance(customer: Customer) -> Decimal:

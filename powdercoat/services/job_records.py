@@ -169,15 +169,19 @@ def time_entry_add(
     if not worker.is_active:
         raise ValidationError(f"{worker.name} is no longer an active worker; pick someone else.")
     if work_date > timezone.localdate():
-        raise ValidationError("Time can't be logged for a day that hasn't come yet.")
+        raise ValidationError({"work_date": "Time can't be logged for a day that hasn't come yet."})
     if stage and stage not in JobStatus.values:
         raise ValidationError("Pick the stage from the list.")
     if (started_at is None) != (ended_at is None) and hours is None:
         raise ValidationError("Give both a start and an end time, or the hours.")
     if started_at is not None and ended_at is not None and ended_at <= started_at:
+        # Keyed by the argument it is about, so a form shows it on its End field.
         raise ValidationError(
-            f"The end ({_clock(ended_at)}) must be after the start ({_clock(started_at)}). "
-            "Work past midnight is logged as two entries, one per day."
+            {
+                "ended_at": f"The end ({_clock(ended_at)}) must be after the start "
+                f"({_clock(started_at)}). Work past midnight is logged as two entries, one "
+                "per day."
+            }
         )
     if hours is None:
         if started_at is None or ended_at is None:

@@ -79,6 +79,29 @@ def _alert_if_raised_to_urgent(
     notifications.job_priority_alert(job=job, user=user)
 
 
+def _check_dates(job: Job) -> None:
+    """The model's own date rule (due not before scheduled), whoever calls the service."""
+    job.clean()
+
+
+def job_customer_change_refusal(job: Job, customer: Customer) -> ValidationError | None:
+    """Why `job` (locked) may not move to `customer` now, or None.
+
+    A job with a live invoice keeps its customer: the invoice is made out to them, so it is
+    voided first. Every path that changes a job's customer asks this (SPEC J9).
+    """
+    invoice = Invoice.objects.live().filter(job=job).first()
+    if invoice is None:
+        return None
+    previous = Customer.objects.get(pk=job.customer_id).display_name
+    return ValidationError(
+        {
+            "customer": f"{job.number} has invoice {invoice.number}, made out to {previous}. "
+            f"Void the invoice first, then change the customer to {customer.display_name}."
+        }
+    )
+
+
 @transaction.atomic
 def job_create(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bool = True) -> Job:
     """Number and save a new job (it starts at Pending).
@@ -88,6 +111,7 @@ def job_create(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bo
     """
     if job.pk:
         raise ValueError("job_create() takes a job that has not been saved yet.")
+    _check_dates(job)
     if job.discount_percent is None:
         job.discount_percent = job.customer.discount_percent
     job.number = number_next(prefix=JOB_NUMBER_PREFIX)
@@ -109,7 +133,12 @@ def job_update(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bo
     advanced the job neither fails nor puts the old status back. Raising the priority to
     Urgent or Rush emails the supervisors after commit, unless `alert_supervisors` is False.
     """
-    current = Job.objects.select_for_update().only("priority").get(pk=job.pk)
+    current = Job.objects.select_for_update().only("priority", "customer").get(pk=job.pk)
+    _check_dates(job)
+    if job.customer_id != current.customer_id:
+        refusal = job_customer_change_refusal(current, job.customer)
+        if refusal is not None:
+            raise refusal
     job.refresh_from_db(fields=["status", "held_from_status"])
     if job.discount_percent is None:
         job.discount_percent = job.customer.discount_percent
@@ -332,12 +361,9 @@ def job_change_customer(*, job: Job, customer: Customer, user: AbstractBaseUser 
         )
     if locked.customer_id == customer.pk:
         raise ValidationError(f"{customer.display_name} is already the customer of {job.number}.")
-    invoice = Invoice.objects.live().filter(job=locked).first()
-    if invoice is not None:
-        raise ValidationError(
-            f"{job.number} has invoice {invoice.number}, made out to "
-            f"{locked.customer.display_name}. Void the invoice first, then change the customer."
-        )
+    refusal = job_customer_change_refusal(locked, customer)
+    if refusal is not None:
+        raise refusal
     previous = locked.customer.display_name
     locked.customer = customer
     locked.updated_by = user

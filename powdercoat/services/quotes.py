@@ -381,12 +381,15 @@ def quote_prospect_to_customer(*, quote: Quote, user: AbstractBaseUser | None) -
 
 
 @transaction.atomic
-def quote_convert_to_job(*, quote: Quote, user: AbstractBaseUser | None) -> Job:
+def quote_convert_to_job(
+    *, quote: Quote, user: AbstractBaseUser | None, make_customer: bool = False
+) -> Job:
     """Make an approved quote into a job: items, coats, prep, discount and instructions copied.
 
     The job starts at Approved with the quote's rush fee (not the shop's current rate), the
     quote becomes Converted, and each links to the other. The quote row is locked, so pressing
-    Convert twice, or two people at once, makes one job.
+    Convert twice, or two people at once, makes one job. A prospect's quote is refused unless
+    `make_customer`: then the prospect becomes a customer first, in the same transaction.
     """
     # Lock the quote row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
     # The job is not joined in: after waiting for the lock, the joined row would come from
@@ -402,10 +405,13 @@ def quote_convert_to_job(*, quote: Quote, user: AbstractBaseUser | None) -> Job:
             f"{locked.number} is {_label(locked)}; only an Approved quote can become a job."
         )
     if locked.customer_id is None:
-        raise ValidationError(
-            f"{locked.number} is for a prospect, {locked.recipient_name}; use “Make customer” "
-            "first, then convert it."
-        )
+        if not make_customer:
+            raise ValidationError(
+                f"{locked.number} is for a prospect, {locked.recipient_name}; make them a "
+                "customer first, then convert it."
+            )
+        quote_prospect_to_customer(quote=locked, user=user)
+        locked = Quote.objects.select_related("customer").get(pk=locked.pk)
     if not locked.customer.is_active:
         raise ValidationError(
             f"{locked.customer.display_name} is marked inactive; make the customer active "

@@ -66,6 +66,7 @@ def test_invoice_page_queries_do_not_grow_with_lines_or_payments(company, office
                 method="cash",
                 reference="",
                 user=None,
+                confirmed=True,  # the same $1 again and again, on purpose
             )
             invoice.refresh_from_db()
         return invoice

@@ -125,7 +125,7 @@ def test_second_click_on_create_lands_on_the_existing_invoice(company, office_cl
     response = office_client.post(url, data, HTTP_HX_REQUEST="true")
     assert response.headers["HX-Redirect"] == _invoice_url(first)
     text = " ".join(str(m) for m in get_messages(response.wsgi_request))
-    assert f"{job.number} already has invoice {first.number}" in text
+    assert f"{job.number} already has invoice {first.number}; here it is." in text
     assert Invoice.objects.filter(job=job).count() == 1
 
 

@@ -99,7 +99,7 @@ def test_shop_floor_logs_material_through_the_dialog(company, floor_client, floo
     job, powder = _coated_job(name="Gloss Black", opening_stock=D("50"))
     assert "Log material" in _titles(floor_client, job)
     response = _log(floor_client, job, item=powder.pk, lbs="1.25", note="Booth 2")
-    assert response.headers["HX-Redirect"] == _change_url(job)
+    assert response.headers["HX-Redirect"] == f"{_change_url(job)}?tab=materials"
     assert InventoryItem.objects.get(pk=powder.pk).quantity_on_hand == D("48.75")
     row = InventoryActivity.objects.get(job=job)
     assert (row.kind, row.quantity, row.user, row.note) == (
@@ -112,15 +112,35 @@ def test_shop_floor_logs_material_through_the_dialog(company, floor_client, floo
     assert f"Logged 1.25 lb of Gloss Black on {job.number}; 48.75 lb left on the shelf." in page
 
 
-def test_logging_below_zero_is_booked_with_a_warning(company, floor_client):
-    """2 lb on the shelf, 3.5 lb logged: booked, and the page says to count the shelf."""
+def test_logging_below_zero_asks_first_then_books_with_a_warning(company, floor_client):
+    """2 lb on the shelf, 3.5 lb typed: the dialog asks with the figures; once ticked, booked."""
     job, powder = _coated_job(name="Gloss black", opening_stock=D("2"))
-    _log(floor_client, job, item=powder.pk, lbs="3.5")
+    asked = _log(floor_client, job, item=powder.pk, lbs="3.5")
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert "3.5 lb of Gloss black is more than the 2 lb on the shelf" in html
+    assert "Yes, log 3.5 lb" in html
+    assert "On the shelf afterwards" in html and "-1.5 lb" in html
+    assert InventoryItem.objects.get(pk=powder.pk).quantity_on_hand == D("2")
+
+    data = form_data(html)
+    data["confirm"] = "on"
+    floor_client.post(_action_url(job, "log-material"), data, HTTP_HX_REQUEST="true")
     assert InventoryItem.objects.get(pk=powder.pk).quantity_on_hand == D("-1.5")
     page = floor_client.get(_change_url(job)).content.decode()
     assert "Gloss black is now at -1.5 lb; the ledger keeps the real figure — count the shelf." in (
         page
     )
+
+
+def test_a_tick_given_for_one_figure_does_not_cover_another(company, floor_client):
+    """Ticked for 3.5 lb, then changed to 30 lb: asked again about 30 lb, nothing booked."""
+    job, powder = _coated_job(name="Gloss black", opening_stock=D("2"))
+    data = form_data(_log(floor_client, job, item=powder.pk, lbs="3.5").content.decode())
+    data.update(confirm="on", lbs="30")
+    again = floor_client.post(_action_url(job, "log-material"), data, HTTP_HX_REQUEST="true")
+    assert "Yes, log 30 lb" in again.content.decode()
+    assert not InventoryActivity.objects.filter(job=job).exists()
 
 
 def test_item_select_lists_the_jobs_powders_first(company, floor_client):
@@ -153,11 +173,9 @@ def test_cancelled_job_offers_no_log_material_and_refuses_a_typed_post(company, 
     job, powder = _coated_job(opening_stock=D("5"))
     job_cancel(job=job, user=None, reason="Called off")
     assert "Log material" not in _titles(floor_client, job)
-    response = floor_client.post(
-        _action_url(job, "log-material"),
-        {"item": powder.pk, "lbs": "1", "_form_submitted": "True"},
-        follow=True,
-    )
+    data = form_data(floor_client.get(_action_url(job, "log-material")).content.decode())
+    data.update(item=str(powder.pk), lbs="1")
+    response = floor_client.post(_action_url(job, "log-material"), data, follow=True)
     assert "is Cancelled; reopen it before logging material" in response.content.decode()
     assert not InventoryActivity.objects.filter(job=job).exists()
 

@@ -175,11 +175,8 @@ def test_shop_floor_cannot_cancel_even_by_typing_the_address(company, floor_clie
 def test_illegal_move_posted_directly_is_refused_with_a_message(company, office_client):
     """Posting Resume for a job that is not on hold gives a message, not a server error."""
     job = job_at(JobStatus.COATING)
-    response = office_client.post(
-        _action_url(job, "resume"),
-        {"seen_status": "coating", "note": "", "_form_submitted": "True"},
-        follow=True,
-    )
+    data = form_data(office_client.get(_action_url(job, "resume")).content.decode())
+    response = office_client.post(_action_url(job, "resume"), data, follow=True)
     assert response.status_code == 200
     assert "is Coating; it cannot be resumed from there." in response.content.decode()
     assert Job.objects.get(pk=job.pk).status == JobStatus.COATING

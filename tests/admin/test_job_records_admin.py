@@ -237,9 +237,15 @@ def test_shop_floor_uploads_several_photos_at_once(company, floor_client, media)
     assert floor_client.get(_action_url(job, "add-photos")).url == _photos_page(job)
     page = floor_client.get(_photos_page(job)).content.decode()
     assert "multiple" in page and 'enctype="multipart/form-data"' in page
+    key = form_data(page)["submission_key"]
     response = floor_client.post(
         _photos_page(job),
-        {"photos": [_png("left.png"), _png("right.png")], "kind": "before", "caption": "Arrived"},
+        {
+            "photos": [_png("left.png"), _png("right.png")],
+            "kind": "before",
+            "caption": "Arrived",
+            "submission_key": key,
+        },
     )
     assert response.status_code == 302
     assert response.url == _change_url(job) + "?tab=photos"
@@ -254,8 +260,10 @@ def test_a_file_that_is_not_a_picture_is_refused_by_name(company, floor_client, 
     """A text file named .jpg refuses the upload with its name; nothing is stored."""
     job = job_at(JobStatus.APPROVED)
     fake = SimpleUploadedFile("notes.jpg", b"not a picture", content_type="image/jpeg")
+    key = form_data(floor_client.get(_photos_page(job)).content.decode())["submission_key"]
     response = floor_client.post(
-        _photos_page(job), {"photos": [_png("ok.png"), fake], "kind": "issue", "caption": ""}
+        _photos_page(job),
+        {"photos": [_png("ok.png"), fake], "kind": "issue", "caption": "", "submission_key": key},
     )
     assert response.status_code == 200
     assert "“notes.jpg” is not a picture we can read." in response.content.decode()

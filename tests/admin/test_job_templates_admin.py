@@ -260,7 +260,8 @@ def test_inactive_template_offers_no_create_job_and_refuses_it(company, office_c
     template = JobTemplateFactory(name="Old patio set", is_active=False)
     assert page_actions(office_client.get(_template_url(template))) == []
     url = _action_url(_template_url(template), "create-job")
-    data = {"customer": str(CustomerFactory().pk), "due_date": "", "_form_submitted": "True"}
+    data = form_data(office_client.get(url).content.decode())
+    data.update(customer=str(CustomerFactory().pk), due_date="")
     response = office_client.post(url, data)
     assert response.status_code == 302 and response["Location"] == _template_url(template)
     assert "“Old patio set” is inactive" in _messages(office_client, _template_url(template))

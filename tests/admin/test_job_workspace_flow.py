@@ -78,9 +78,15 @@ def test_a_day_on_one_job(
 
     # The shop floor, from a phone: intake, photos, powder, rework, time.
     _dialog(floor_client, job, "intake", expected_count="12", actual_count="11")
+    photos_page = reverse("admin:powdercoat_job_photos_add", args=[job.pk])
+    key = form_data(floor_client.get(photos_page).content.decode())["submission_key"]
     response = floor_client.post(
-        reverse("admin:powdercoat_job_photos_add", args=[job.pk]),
-        {"photos": [_photo("rack-1.png"), _photo("rack-2.png")], "kind": "before"},
+        photos_page,
+        {
+            "photos": [_photo("rack-1.png"), _photo("rack-2.png")],
+            "kind": "before",
+            "submission_key": key,
+        },
     )
     assert response.status_code == 302
     _dialog(floor_client, job, "log-material", item=str(black.pk), lbs="3.5", note="Booth 1")

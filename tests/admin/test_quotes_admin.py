@@ -273,12 +273,12 @@ def test_send_button_emails_the_quote(company, office_client, django_capture_on_
     assert "✓ Sent" in page
 
 
-def test_send_refusal_comes_back_as_a_message(company, office_client):
-    """A prospect with no email: an error message, the quote stays Draft, no server error."""
+def test_send_refusal_comes_back_in_the_dialog(company, office_client):
+    """A prospect with no email: the dialog says why, the quote stays Draft, no server error."""
     quote = _quote(customer=None, prospect_name="Walk-in", prospect_email="")
     response = _post_dialog(office_client, quote, "send")
-    assert response.status_code == 200 and "HX-Redirect" in response.headers
-    assert "no email address" in _messages(office_client, _change_url(quote))
+    assert response.status_code == 200 and "HX-Redirect" not in response.headers
+    assert "no email address" in response.content.decode()
     assert Quote.objects.get(pk=quote.pk).status == QuoteStatus.DRAFT
 
 
@@ -332,13 +332,42 @@ def test_convert_button_opens_the_new_job(company, office_client):
     assert 'data-status="converted">Converted<' in quote_page
 
 
-def test_convert_refusal_comes_back_as_a_message(company, office_client):
-    """A prospect's quote is not converted; the message names Make customer."""
-    quote = _quote(QuoteStatus.APPROVED, customer=None, prospect_name="Dana Reyes")
+def test_converting_a_prospects_quote_asks_to_make_the_customer(company, office_client):
+    """The dialog shows the prospect's details and a box; unticked, nothing is created."""
+    quote = _quote(
+        QuoteStatus.APPROVED,
+        customer=None,
+        prospect_name="Dana Reyes",
+        prospect_company="Reyes Fab",
+        prospect_email="dana@reyes.example",
+    )
+    dialog = office_client.get(_action_url(quote, "convert"), HTTP_HX_REQUEST="true")
+    html = dialog.content.decode()
+    assert "Make Reyes Fab a customer from the details below, then create the job" in html
+    assert "dana@reyes.example" in html
     response = _post_dialog(office_client, quote, "convert")
-    assert response.headers["HX-Redirect"] == _change_url(quote)
-    assert "Make customer" in _messages(office_client, _change_url(quote))
-    assert not Job.objects.exists()
+    assert "A job needs a customer: tick the box" in response.content.decode()
+    assert not Job.objects.exists() and not Customer.objects.filter(company_name="Reyes Fab")
+
+
+def test_converting_a_prospects_quote_makes_customer_and_job_at_once(company, office_client):
+    """Ticked: one press makes the customer, puts the quote in their name and creates the job."""
+    quote = _quote(
+        QuoteStatus.APPROVED,
+        customer=None,
+        prospect_name="Dana Reyes",
+        prospect_company="Reyes Fab",
+        prospect_email="dana@reyes.example",
+    )
+    response = _post_dialog(office_client, quote, "convert", make_customer="on")
+    job = Job.objects.get()
+    assert response.headers["HX-Redirect"] == reverse("admin:powdercoat_job_change", args=[job.pk])
+    customer = Customer.objects.get(company_name="Reyes Fab")
+    assert job.customer == customer and customer.email == "dana@reyes.example"
+    quote.refresh_from_db()
+    assert (quote.customer, quote.job, quote.status) == (customer, job, QuoteStatus.CONVERTED)
+    page = _messages(office_client, _change_url(quote))
+    assert f"Reyes Fab is now a customer, and {quote.number} became {job.number}." in page
 
 
 def test_make_customer_button(company, office_client):

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from powdercoat.models import InventoryActivity, InventoryItem
 from powdercoat.models.choices import ActivityKind, InventoryCategory, JobStatus
 from powdercoat.selectors import job_materials
+from powdercoat.services.checks import ConfirmationNeeded
 from powdercoat.services.inventory import material_usage_log
 from powdercoat.services.jobs import job_cancel
 from tests.factories import (
@@ -116,10 +117,43 @@ def test_supplies_are_logged_in_their_own_unit(company, floor_user):
     assert _stock(tape) == D("8")
 
 
-def test_stock_may_go_below_zero_and_the_row_says_so(company, floor_user):
-    """2 lb on the shelf, 3.5 lb sprayed: the row is written and its balance is -1.5."""
+def test_more_than_the_shelf_holds_is_asked_about_first(company, floor_user):
+    """2 lb on the shelf, 3.5 lb typed: nothing booked; the question carries the figures."""
     powder = PowderFactory(name="Gloss black", opening_stock=D("2"))
-    row = material_usage_log(job=JobFactory(), item=powder, lbs=D("3.5"), user=floor_user)
+    with pytest.raises(ConfirmationNeeded) as asked:
+        material_usage_log(job=JobFactory(), item=powder, lbs=D("3.5"), user=floor_user)
+    assert asked.value.prompt == "Yes, log 3.5 lb"
+    assert ("On the shelf", "2 lb") in [(f.label, f.value) for f in asked.value.figures]
+    assert ("On the shelf afterwards", "-1.5 lb") in [
+        (f.label, f.value) for f in asked.value.figures
+    ]
+    assert _stock(powder) == D("2")
+    assert not InventoryActivity.objects.filter(kind=ActivityKind.USAGE).exists()
+
+
+def test_more_than_three_times_the_estimate_is_asked_about(company, floor_user):
+    """Estimate 1.7 lb, 88 on the shelf: 5 lb (2.9x) is booked, a further 0.2 lb (3.06x) asks."""
+    job = JobFactory()
+    powder = PowderFactory(name="Gloss black", opening_stock=D("88"), coverage_rate=D("30"))
+    item = LineItemFactory(job=job, quantity=1, surface_area_sqft=D("33.15"))
+    LineItemCoatFactory(item=item, powder=powder)  # 33.15 / (30 x 65 %) = 1.7 lb
+    material_usage_log(job=job, item=powder, lbs=D("5"), user=floor_user)
+    with pytest.raises(ConfirmationNeeded) as asked:
+        material_usage_log(job=job, item=powder, lbs=D("0.2"), user=floor_user)
+    assert "more than 3× the 1.7 lb the job's items need" in asked.value.messages[0]
+    figures = {f.label: f.value for f in asked.value.figures}
+    assert figures[f"{job.number}'s estimate"] == "1.7 lb"
+    assert figures["Logged on the job so far"] == "5 lb"
+    material_usage_log(job=job, item=powder, lbs=D("0.2"), user=floor_user, confirmed=True)
+    assert _stock(powder) == D("82.8")
+
+
+def test_stock_may_go_below_zero_once_confirmed_and_the_row_says_so(company, floor_user):
+    """2 lb on the shelf, 3.5 lb sprayed and confirmed: the row is written, balance -1.5."""
+    powder = PowderFactory(name="Gloss black", opening_stock=D("2"))
+    row = material_usage_log(
+        job=JobFactory(), item=powder, lbs=D("3.5"), user=floor_user, confirmed=True
+    )
     assert row.balance_after == D("-1.5")
     assert _stock(powder) == D("-1.5")
     assert powder.quantity_on_hand == D("-1.5")  # the caller's object is brought up to date

@@ -390,11 +390,27 @@ def test_only_an_approved_quote_can_become_a_job(company, office_user):
 
 
 def test_a_prospect_must_become_a_customer_first(company, office_user):
-    """Converting a prospect's quote is refused with the name of the button to use."""
+    """Converting a prospect's quote without making the customer is refused, creating nothing."""
     quote = _at(QuoteStatus.APPROVED, customer=None, prospect_name="Dana Reyes")
-    with pytest.raises(ValidationError, match="“Make customer” first"):
+    with pytest.raises(ValidationError, match="make them a customer first"):
         quote_services.quote_convert_to_job(quote=quote, user=office_user)
     assert not Job.objects.exists()
+
+
+def test_make_customer_and_convert_is_one_transaction(company, office_user, monkeypatch):
+    """A failure after the customer was made leaves no customer, no job, the quote as it was."""
+    quote = _at(QuoteStatus.APPROVED, customer=None, prospect_name="Dana Reyes")
+
+    def broken_copy(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(quote_services, "line_items_copy", broken_copy)
+    with pytest.raises(RuntimeError):
+        quote_services.quote_convert_to_job(quote=quote, user=office_user, make_customer=True)
+    quote.refresh_from_db()
+    assert (quote.customer_id, quote.status) == (None, QuoteStatus.APPROVED)
+    assert not Job.objects.exists()
+    assert not Customer.objects.filter(contact_name="Dana Reyes").exists()
 
 
 def test_a_failure_half_way_leaves_neither_job_nor_converted_quote(

@@ -16,7 +16,7 @@ from tests.factories import (
     PrepServiceFactory,
     job_at,
 )
-from tests.helpers import form_data, page_actions
+from tests.helpers import form_data, page_key, page_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -485,7 +485,7 @@ def test_removing_an_item_reprices_the_job(shop, office_client):
     item = LineItem.objects.get(job=job)
     url = reverse("admin:powdercoat_job_item_delete", args=[job.pk, item.pk])
     assert "Remove “17 in wheels”?" in office_client.get(url).content.decode()
-    follow(office_client.post(url))
+    follow(office_client.post(url, {"submission_key": page_key(office_client, url)}))
     assert not LineItem.objects.filter(pk=item.pk).exists()
     assert Job.objects.get(pk=job.pk).total_price == 0
 
@@ -630,7 +630,8 @@ def test_prep_added_through_the_wizard_decides_where_advance_goes(shop, office_c
     )
     assert advance_label() == "Advance to Sandblasting"
     item = LineItem.objects.get(job=job)
-    follow(office_client.post(reverse("admin:powdercoat_job_item_delete", args=[job.pk, item.pk])))
+    remove = reverse("admin:powdercoat_job_item_delete", args=[job.pk, item.pk])
+    follow(office_client.post(remove, {"submission_key": page_key(office_client, remove)}))
     assert advance_label() == "Advance to In Oven"
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from powdercoat.models import Job
 from powdercoat.models.choices import JobStatus, Priority
+from tests.helpers import page_key
 from tests.shop_floor import floor_job
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,9 @@ def test_a_supervisor_moves_a_card_from_normal_to_rush(
     job = floor_job()
     with django_capture_on_commit_callbacks(execute=True):
         response = supervisor_client.post(
-            _move_url(job), {"priority": Priority.RUSH}, headers={"HX-Request": "true"}
+            _move_url(job),
+            {"priority": Priority.RUSH, "submission_key": page_key(supervisor_client, BOARD)},
+            headers={"HX-Request": "true"},
         )
     assert response.status_code == 200
     job.refresh_from_db()
@@ -91,7 +94,11 @@ def test_a_supervisor_moves_a_card_from_normal_to_rush(
 def test_a_plain_form_post_comes_back_to_the_board(supervisor_client, company):
     """Without JavaScript the move redirects to the board with a message."""
     job = floor_job()
-    response = supervisor_client.post(_move_url(job), {"priority": Priority.LOW}, follow=True)
+    response = supervisor_client.post(
+        _move_url(job),
+        {"priority": Priority.LOW, "submission_key": page_key(supervisor_client, BOARD)},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == BOARD
     assert f"{job.number} moved from Normal to Low." in response.content.decode()
     assert Job.objects.get(pk=job.pk).priority == Priority.LOW
@@ -127,7 +134,9 @@ def test_bad_lane_or_finished_job_is_refused_in_words(supervisor_client, company
     assert "Pick one of the lanes" in response.content.decode()
     finished = floor_job(JobStatus.COMPLETED)
     response = supervisor_client.post(
-        _move_url(finished), {"priority": Priority.RUSH}, headers={"HX-Request": "true"}
+        _move_url(finished),
+        {"priority": Priority.RUSH, "submission_key": page_key(supervisor_client, BOARD)},
+        headers={"HX-Request": "true"},
     )
     assert "only active jobs are on the board" in response.content.decode()
     assert Job.objects.get(pk=finished.pk).priority == Priority.NORMAL

@@ -9,6 +9,7 @@ from django.urls import reverse
 from powdercoat.models import InventoryActivity, InventoryItem, Job, StatusChange
 from powdercoat.models.choices import ActivityKind, JobStatus
 from powdercoat.services.jobs import job_cancel
+from tests.helpers import form_data, page_key
 from tests.shop_floor import floor_job, powder
 
 pytestmark = pytest.mark.django_db
@@ -48,8 +49,11 @@ def test_get_shows_the_job_and_its_next_stage_and_changes_nothing(floor_client, 
 def test_post_advance_records_the_user(floor_client, floor_user, company):
     """Advance moves one stage; the timeline names the person; back to the page with a message."""
     job = floor_job(JobStatus.COATING)
+    key = page_key(floor_client, _bump_url(job))
     response = floor_client.post(
-        _bump_url(job), {"move": "advance", "seen_status": JobStatus.COATING}, follow=True
+        _bump_url(job),
+        {"move": "advance", "seen_status": JobStatus.COATING, "submission_key": key},
+        follow=True,
     )
     assert Job.objects.get(pk=job.pk).status == JobStatus.CURING
     change = StatusChange.objects.get(job=job, transition="advance")
@@ -61,16 +65,22 @@ def test_post_advance_records_the_user(floor_client, floor_user, company):
 def test_post_hold_needs_a_reason_and_records_the_user(floor_client, floor_user, company):
     """Hold without a reason is refused in words; with one, the job is on hold by this user."""
     job = floor_job(JobStatus.COATING)
+    key = page_key(floor_client, _bump_url(job))
     response = floor_client.post(
         _bump_url(job),
-        {"move": "hold", "seen_status": JobStatus.COATING, "reason": " "},
+        {"move": "hold", "seen_status": JobStatus.COATING, "reason": " ", "submission_key": key},
         follow=True,
     )
     assert "Say why the job is going on hold." in response.content.decode()
     assert Job.objects.get(pk=job.pk).status == JobStatus.COATING
     floor_client.post(
         _bump_url(job),
-        {"move": "hold", "seen_status": JobStatus.COATING, "reason": "Out of Candy Red"},
+        {
+            "move": "hold",
+            "seen_status": JobStatus.COATING,
+            "reason": "Out of Candy Red",
+            "submission_key": key,  # the refused press left its key unused
+        },
     )
     job.refresh_from_db()
     assert job.status == JobStatus.ON_HOLD
@@ -81,8 +91,11 @@ def test_post_hold_needs_a_reason_and_records_the_user(floor_client, floor_user,
 def test_a_stale_bump_page_moves_nothing(floor_client, company):
     """The page showed Coating but the job is in Curing now: refused, not pushed twice."""
     job = floor_job(JobStatus.CURING)
+    key = page_key(floor_client, _bump_url(job))
     response = floor_client.post(
-        _bump_url(job), {"move": "advance", "seen_status": JobStatus.COATING}, follow=True
+        _bump_url(job),
+        {"move": "advance", "seen_status": JobStatus.COATING, "submission_key": key},
+        follow=True,
     )
     assert Job.objects.get(pk=job.pk).status == JobStatus.CURING
     assert "was moved since this page was loaded" in response.content.decode()
@@ -142,30 +155,47 @@ def test_posting_usage_writes_one_ledger_row_with_the_user(floor_client, floor_u
     rows = InventoryActivity.objects.count()
     response = floor_client.post(
         USAGE,
-        {"item": black.pk, "job": job.number, "lbs": "2.5", "note": "first coat"},
+        {
+            "item": black.pk,
+            "job": job.number,
+            "lbs": "1.5",
+            "note": "first coat",
+            "submission_key": page_key(floor_client, USAGE),
+        },
         follow=True,
     )
     assert InventoryActivity.objects.count() == rows + 1
     row = InventoryActivity.objects.latest("pk")
     assert (row.kind, row.quantity, row.job, row.user) == (
         ActivityKind.USAGE,
-        Decimal("-2.5"),
+        Decimal("-1.5"),
         job,
         floor_user,
     )
-    assert InventoryItem.objects.get(pk=black.pk).quantity_on_hand == Decimal("7.5")
+    assert InventoryItem.objects.get(pk=black.pk).quantity_on_hand == Decimal("8.5")
     html = response.content.decode()
-    assert 'data-testid="on-hand">7.5 lb<' in html
+    assert 'data-testid="on-hand">8.5 lb<' in html
     assert "below zero" not in html
 
 
 def test_usage_below_zero_is_saved_and_warned_about(floor_client, company):
-    """More than the shelf holds is booked (it was sprayed) and the page says to count."""
+    """More than the shelf holds is asked about, then booked (it was sprayed) with a warning."""
     black = powder("Gloss Black", opening_stock=Decimal("1"))
     job = floor_job(powders=[black])
-    response = floor_client.post(
-        USAGE, {"item": black.pk, "job": job.number, "lbs": "3"}, follow=True
-    )
+    posted = {
+        "item": black.pk,
+        "job": job.number,
+        "lbs": "3",
+        "submission_key": page_key(floor_client, USAGE),
+    }
+    asked = floor_client.post(USAGE, posted)
+    html = asked.content.decode()
+    assert "3 lb of Gloss Black is more than the 1 lb on the shelf" in html
+    assert "Yes, log 3 lb" in html
+    assert InventoryItem.objects.get(pk=black.pk).quantity_on_hand == Decimal("1")
+    data = form_data(html, form_id="usage-form")
+    data["confirm"] = "on"
+    response = floor_client.post(USAGE, data, follow=True)
     assert "Stock shows below zero" in response.content.decode()
     assert InventoryItem.objects.get(pk=black.pk).quantity_on_hand == Decimal("-2")
 
@@ -184,7 +214,10 @@ def test_bad_usage_input_is_refused_with_a_message(floor_client, company, data, 
     black = powder("Gloss Black")
     job = floor_job(powders=[black])
     rows = InventoryActivity.objects.count()
-    response = floor_client.post(USAGE, {"item": black.pk, "job": job.number, "lbs": "1", **data})
+    key = page_key(floor_client, USAGE)
+    response = floor_client.post(
+        USAGE, {"item": black.pk, "job": job.number, "lbs": "1", "submission_key": key, **data}
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert InventoryActivity.objects.count() == rows
@@ -196,7 +229,10 @@ def test_usage_on_a_cancelled_job_is_refused_by_the_service(floor_client, compan
     job = floor_job(powders=[black])
     job_cancel(job=job, user=None, reason="Customer withdrew")
     rows = InventoryActivity.objects.count()
-    response = floor_client.post(USAGE, {"item": black.pk, "job": job.number, "lbs": "1"})
+    key = page_key(floor_client, USAGE)
+    response = floor_client.post(
+        USAGE, {"item": black.pk, "job": job.number, "lbs": "1", "submission_key": key}
+    )
     assert "reopen it before logging material" in response.content.decode()
     assert InventoryActivity.objects.count() == rows
 

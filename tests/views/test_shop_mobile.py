@@ -10,6 +10,7 @@ from django.utils import timezone
 from powdercoat.models import Job, StatusChange
 from powdercoat.models.choices import JobStatus, Priority
 from tests.factories import WorkerFactory
+from tests.helpers import page_key
 from tests.shop_floor import floor_job, powder
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +22,14 @@ def _advance_url(job) -> str:
     return reverse("admin_views:shop_mobile_advance", args=[job.number])
 
 
-def _htmx_advance(client, job, *, seen=None, move="advance"):
+def _htmx_advance(client, job, *, seen=None, move="advance", key=None):
     return client.post(
         _advance_url(job),
-        {"move": move, "seen_status": seen or job.status},
+        {
+            "move": move,
+            "seen_status": seen or job.status,
+            "submission_key": key or page_key(client, PAGE),
+        },
         headers={"HX-Request": "true"},
     )
 
@@ -167,7 +172,13 @@ def test_without_javascript_advance_comes_back_to_the_list(floor_client, company
     """A plain form POST redirects to the list with the result as a message."""
     job = floor_job(JobStatus.COATING)
     response = floor_client.post(
-        _advance_url(job), {"move": "advance", "seen_status": job.status}, follow=True
+        _advance_url(job),
+        {
+            "move": "advance",
+            "seen_status": job.status,
+            "submission_key": page_key(floor_client, PAGE),
+        },
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == f"{PAGE}#job-{job.number}"
     assert f"{job.number}: Coating → Curing." in response.content.decode()
