@@ -19,6 +19,7 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -28,9 +29,11 @@ from unfold.forms import BaseDialogForm
 from unfold.widgets import UnfoldBooleanWidget
 
 from powdercoat.admin.mixins import redirect_after_dialog
+from powdercoat.models import Submission
 from powdercoat.services.checks import ConfirmationNeeded
 from powdercoat.services.submissions import (
     SubmissionRepeated,
+    submission_find,
     submission_key_issue,
     submission_once,
 )
@@ -120,6 +123,19 @@ class OnceDialogForm(OnceFormMixin, ConfirmFormMixin, BaseDialogForm):
         super().__init__(request, object_id, *args, **kwargs)
         self.add_submission_key(request.user)
         self.add_confirm_fields()
+        self.repeat: Submission | None = None
+
+    def full_clean(self) -> None:
+        """A post whose key was already applied is not validated again: the record it names
+        may have moved on because of it ("moved since this window opened"), and the answer is
+        the first one's anyway (`applied_once` gives it)."""
+        if self.is_bound:
+            self.repeat = submission_find(key=self.submission_key, user=self.request.user)
+            if self.repeat is not None:
+                self._errors = ErrorDict()
+                self.cleaned_data = {}
+                return
+        super().full_clean()
 
     def render_before_template(self) -> str:
         """What the subclass shows above the fields, then the errors and any question."""
@@ -181,6 +197,9 @@ def applied_once(action: Callable) -> Callable:
         object_id = kwargs.get("object_id", args[0] if args else None)
         dialog = getattr(model_admin, action.__name__).dialog
         fallback = _object_url(model_admin, object_id) if object_id is not None else ""
+        if form.repeat is not None:
+            messages.info(request, SubmissionRepeated(form.repeat).message)
+            return redirect_after_dialog(request, form.repeat.answer_url or fallback)
         try:
             with submission_once(key=form.submission_key, user=request.user) as answer:
                 done = action(model_admin, request, form, *args, **kwargs)
@@ -226,6 +245,11 @@ class AppliedOnceAddMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST" or object_id is not None:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        # Before the form is validated: the repeat of a new item would fail on its own SKU.
+        key = request.POST.get(KEY_FIELD, "")
+        if (applied := submission_find(key=key, user=request.user)) is not None:
+            messages.info(request, SubmissionRepeated(applied).message)
+            return redirect(applied.answer_url or request.get_full_path())
         try:
             with submission_once(key=request.POST.get(KEY_FIELD, ""), user=request.user) as answer:
                 response = super().changeform_view(request, object_id, form_url, extra_context)

@@ -16,7 +16,7 @@ from tests.factories import (
     PrepServiceFactory,
     job_at,
 )
-from tests.helpers import form_data, page_key, page_actions
+from tests.helpers import form_data, page_actions, page_key
 
 pytestmark = pytest.mark.django_db
 
