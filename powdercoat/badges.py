@@ -57,7 +57,8 @@ def priority_badge(priority: int) -> SafeString:
 
 
 def money_label(amount: Decimal, *, places: int = 2) -> str:
-    """An amount of money as the shop writes it: $1,250.50, and −$30.00 for money taken back."""
+    """An amount of money as the shop writes it: $1,250.50, with a minus sign before the $ for
+    money taken back."""
     if amount < 0:
         return f"−${formats.number_format(-amount, places, force_grouping=True)}"
     return f"${formats.number_format(amount, places, force_grouping=True)}"
