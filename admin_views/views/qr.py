@@ -181,6 +181,8 @@ def material_usage(request):
                 return redirect(repeat.url)
             except ConfirmationNeeded as question:
                 form.ask(question)
+                # The page reloads with the question: the tick box is where the thumb goes.
+                form.fields["confirm"].widget.attrs["autofocus"] = True
             except ValidationError as error:
                 add_service_error(form, error)
             else:

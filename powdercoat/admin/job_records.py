@@ -83,8 +83,8 @@ def _hours(value: Decimal) -> str:
 
 def _job_url(job_id, tab: str = "") -> str:
     url = reverse("admin:powdercoat_job_change", args=[job_id])
-    # ?tab= opens that tab of the page (see records_tab_opener.html). Not a #fragment: after a
-    # dialog, htmx sets location.href, and a change of fragment alone would not reload the page.
+    # ?tab= opens that tab of the page (powdercoat/static/powdercoat/forms.js). Not a #fragment:
+    # after a dialog, htmx sets location.href, and a change of fragment alone would not reload.
     return f"{url}?{urlencode({'tab': tab})}" if tab else url
 
 

@@ -55,6 +55,18 @@
     if (form && form.tagName === "FORM") release(submitButtons(form));
   });
 
+  // After a dialog a page may come back with ?tab=<name> (payments, materials, notes...):
+  // show that tab rather than the first. Not a #fragment: after a dialog htmx sets
+  // location.href, and a change of fragment alone would not reload the page.
+  document.addEventListener("alpine:initialized", function () {
+    var wanted = new URLSearchParams(window.location.search).get("tab");
+    if (!wanted) return;
+    var click = "activeFieldsetTab = '" + wanted + "'";
+    document.querySelectorAll("a[x-on\\:click]").forEach(function (link) {
+      if (link.getAttribute("x-on:click") === click) link.click();
+    });
+  });
+
   // A dialog that came back refused: show and focus the first field in error, else the notice.
   document.addEventListener("htmx:afterSettle", function () {
     var body = document.getElementById("dialog-form");
