@@ -1,6 +1,7 @@
 """Project settings, read from the environment with safe development defaults."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -126,6 +127,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # Tests get a real file, not Django's shared in-memory database, so the live server's
+    # threads use connections of their own as in production. The process id keeps two test
+    # runs on one checkout apart; Django deletes the file when the run ends.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"powdercoat-test-{os.getpid()}.sqlite3")
+    }
 
 ######################################################################
 # Authentication
@@ -268,6 +275,9 @@ UNFOLD = {
     "STYLES": [
         lambda request: static("powdercoat/badges.css"),
         lambda request: static("powdercoat/admin.css"),
+    ],
+    "SCRIPTS": [
+        lambda request: static("powdercoat/forms.js"),
     ],
     "COLORS": {
         "primary": {

@@ -8,6 +8,12 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser"
 
+# Generous waits, set once here (the tests name no timeouts of their own): on a loaded 2-core
+# CI machine Chromium, the live server and the tests share the CPUs, and a hang still fails.
+ACTION_TIMEOUT_MS = 30_000
+NAVIGATION_TIMEOUT_MS = 30_000
+EXPECT_TIMEOUT_MS = 20_000
+
 
 def pytest_collection_modifyitems(config, items):
     """Skip visibly without Chromium; with REQUIRE_BROWSER=1 a missing Chromium is an error."""
@@ -24,8 +30,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole run."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -39,8 +46,10 @@ def browser():
 def page(browser):
     """A fresh browser tab at desktop size; failures show up as test errors, not hangs."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
+    # Set on the context so tabs the page opens (work order PDFs) wait as long.
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     tab = context.new_page()
-    tab.set_default_timeout(10_000)
     yield tab
     context.close()
 
