@@ -3,7 +3,6 @@
 Screenshots at each page's intended size land in test-output/browser/ for people to look at.
 """
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -231,12 +230,13 @@ def test_a_coater_filters_by_worker_and_advances_a_job_on_a_phone(
     assert shown == anas
     assert jobs["railings"].number not in shown
 
-    # Hold the answer back a little, as a slow shop Wi-Fi would, to see the spinner.
-    def slow(route):
-        time.sleep(0.6)
-        route.continue_()
+    # Hold the request back, as a slow shop Wi-Fi would, until the spinner has been seen.
+    held = []
 
-    page.route("**/advance/", slow)
+    def hold(route):
+        held.append(route)
+
+    page.route("**/advance/", hold)
     card = page.locator(f"#job-{jobs['frames'].number}")
     button = card.get_by_role("button", name="Advance to Curing")
     expect(button).to_be_visible()
@@ -245,6 +245,11 @@ def test_a_coater_filters_by_worker_and_advances_a_job_on_a_phone(
     button.click()
     expect(card.locator(".m-spinner")).to_be_visible()
     expect(card.get_by_text("Saving…")).to_be_visible()
+    expect(card.locator("button.m-advance")).to_be_disabled()  # a second tap sends nothing
+    while not held:  # the route handler runs while Playwright waits
+        page.wait_for_timeout(50)
+    held[0].continue_()
+    page.unroute("**/advance/", hold)
     card = page.locator(f"#job-{jobs['frames'].number}")
     expect(card.locator(".pc-status")).to_have_text("Curing")
     expect(card.locator(".m-result")).to_have_text(f"{jobs['frames'].number}: Coating → Curing.")
