@@ -26,6 +26,18 @@
     if (!document.hidden && live) refreshList();
   });
 
+  // -- plain forms (bump page, usage page): a button pressed once stays pressed --------------
+  // The server applies each form once anyway (its one-time key); this spares a second tap.
+  // Disabled after the browser has taken the button's name and value, freed after a while.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || form.hasAttribute("hx-post")) return;
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+    var buttons = Array.prototype.slice.call(form.querySelectorAll("button[type=submit], button:not([type])"));
+    setTimeout(function () { buttons.forEach(function (b) { b.disabled = true; }); }, 0);
+    setTimeout(function () { buttons.forEach(function (b) { b.disabled = false; }); }, 8000);
+  });
+
   // -- Priority Board: a card dropped in another lane moves through its "Move to" form -----
   window.pbMove = function (number, priority) {
     var card = document.querySelector('.pb-card[data-job="' + CSS.escape(number) + '"]');
