@@ -237,3 +237,20 @@ def invoiced_job(*, items=((4, Decimal("20.00")),), user=None, **job_fields):
     for quantity, unit_price in items:
         LineItemFactory(job=job, quantity=quantity, unit_price=unit_price)
     return invoice_create_for_job(job=Job.objects.get(pk=job.pk), user=user)
+
+
+def paid(invoice, amount, *, user=None, **fields):
+    """A payment of `amount` (text or Decimal) on `invoice` today, through the service."""
+    from django.utils import timezone
+
+    from powdercoat.services.invoices import payment_record
+
+    return payment_record(
+        invoice=invoice,
+        amount=Decimal(amount),
+        paid_on=fields.pop("paid_on", timezone.localdate()),
+        method=fields.pop("method", "check"),
+        reference=fields.pop("reference", "Check 1042"),
+        user=user,
+        **fields,
+    )

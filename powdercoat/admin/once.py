@@ -226,49 +226,76 @@ def applied_once(action: Callable) -> Callable:
     return wrapper
 
 
-class NotApplied(Exception):
-    """The add form was refused (its errors shown again): roll the key back with it."""
+class _NotApplied(Exception):
+    """The page refused the form (its errors shown again): roll the key back with it."""
 
     def __init__(self, response: HttpResponse):
         super().__init__("form not applied")
         self.response = response
 
 
+def response_applied_once(
+    request,
+    view: Callable[[], HttpResponse],
+    outcome: Callable[[HttpResponse], tuple[str, str] | None],
+    *,
+    fallback_url: str,
+) -> HttpResponse:
+    """Run a whole page's POST (`view`) once per the form's submission key.
+
+    For pages whose refusal is their own answer (the admin's add form shown again with its
+    errors, an import with problems): `outcome(response)` says whether the work was done, as
+    (url, message) for repeats to answer with, or None to roll the key back with everything.
+    """
+    key = request.POST.get(KEY_FIELD, "")
+    # Before the form is validated: the repeat of a new item would fail on its own SKU.
+    if (applied := submission_find(key=key, user=request.user)) is not None:
+        messages.info(request, SubmissionRepeated(applied).message)
+        return redirect(applied.answer_url or fallback_url)
+    try:
+        with submission_once(key=key, user=request.user) as answer:
+            response = view()
+            done = outcome(response)
+            if done is None:
+                raise _NotApplied(response)
+            answer(url=done[0], message=done[1])
+    except _NotApplied as refused:
+        return refused.response
+    except SubmissionRepeated as repeat:
+        messages.info(request, repeat.message)
+        return redirect(repeat.url or fallback_url)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(fallback_url)
+    return response
+
+
 class AppliedOnceAddMixin:
     """A ModelAdmin whose add form saves once per submission key (a new job, customer, stock
     receipt...): pressing Save twice, or a retry, answers like the first save.
 
-    The key is put in the form by `admin/powdercoat/change_form.html`. A refused form (its
-    errors shown again) rolls the key back with everything else, so the corrected form saves.
+    The key is put in the form by `admin/powdercoat/change_form.html`.
     """
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST" or object_id is not None:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        # Before the form is validated: the repeat of a new item would fail on its own SKU.
-        key = request.POST.get(KEY_FIELD, "")
-        if (applied := submission_find(key=key, user=request.user)) is not None:
-            messages.info(request, SubmissionRepeated(applied).message)
-            return redirect(applied.answer_url or request.get_full_path())
-        try:
-            with submission_once(key=request.POST.get(KEY_FIELD, ""), user=request.user) as answer:
-                response = super().changeform_view(request, object_id, form_url, extra_context)
-                added = request.__dict__.get("_pc_added_object")
-                if added is None:
-                    raise NotApplied(response)
-                answer(
-                    url=_object_url(self, added.pk),
-                    message=f"{self.opts.verbose_name.capitalize()} “{added}” was added.",
-                )
-        except NotApplied as refused:
-            return refused.response
-        except SubmissionRepeated as repeat:
-            messages.info(request, repeat.message)
-            return redirect(repeat.url or request.get_full_path())
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(request.get_full_path())
-        return response
+
+        def added(_response):
+            obj = request.__dict__.get("_pc_added_object")
+            if obj is None:
+                return None
+            label = self.opts.verbose_name.capitalize()
+            return _object_url(self, obj.pk), f"{label} “{obj}” was added."
+
+        return response_applied_once(
+            request,
+            lambda: super(AppliedOnceAddMixin, self).changeform_view(
+                request, object_id, form_url, extra_context
+            ),
+            added,
+            fallback_url=request.get_full_path(),
+        )
 
     def response_add(self, request, obj, post_url_continue=None):
         """Remember what was added (for the key's answer); then the admin's own response."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -22,12 +22,8 @@ from import_export.results import RowResult
 from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from powdercoat.admin.mixins import can_see_prices
-from powdercoat.admin.once import NotApplied
-from powdercoat.services.submissions import (
-    SubmissionRepeated,
-    submission_key_issue,
-    submission_once,
-)
+from powdercoat.admin.once import response_applied_once
+from powdercoat.services.submissions import submission_key_issue
 from powdercoat.spreadsheets import FORMATS, XLSX, SpreadsheetError, max_upload_bytes
 
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
@@ -185,26 +181,20 @@ class SpreadsheetImportExportMixin(ImportMixin, SpreadsheetExportMixin):
                 self.get_import_formats()[int(request.POST.get("format", ""))]
             except (ValueError, IndexError):
                 return self._upload_again(request)
+
+        def imported(response):
+            done = request.__dict__.get("_pc_import_done")
+            return (response.get("Location", ""), done) if done is not None else None
+
         try:
-            with submission_once(
-                key=request.POST.get("submission_key", ""), user=request.user
-            ) as answer:
-                response = super().process_import(request, **kwargs)
-                done = request.__dict__.get("_pc_import_done")
-                if done is None:  # refused: nothing was imported, the key stays unused
-                    raise NotApplied(response)
-                answer(url=response.get("Location", ""), message=done)
-        except NotApplied as refused:
-            return refused.response
-        except SubmissionRepeated as repeat:
-            messages.info(request, repeat.message)
-            return redirect(repeat.url or self._import_url())
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(self._import_url())
+            return response_applied_once(
+                request,
+                lambda: super(SpreadsheetImportExportMixin, self).process_import(request, **kwargs),
+                imported,
+                fallback_url=self._import_url(),
+            )
         except FileNotFoundError:
             return self._upload_again(request)
-        return response
 
     def _upload_again(self, request):
         messages.error(

@@ -37,3 +37,19 @@ class StatusGuardedModel(models.Model):
     def clean_fields(self, exclude=None) -> None:
         """Validate the editable fields; the status is guarded by its transitions instead."""
         super().clean_fields(exclude={*(exclude or ()), "status"})
+
+
+def reversal_link(model: str) -> models.OneToOneField:
+    """The row a reversal cancels (money and stock are put right by a new row, never edited).
+
+    One-to-one, so a row can be reversed once however many people try at the same moment.
+    """
+    return models.OneToOneField(
+        model,
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="reversal",
+    )

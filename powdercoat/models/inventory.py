@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from powdercoat import pricing
-from powdercoat.models.base import TimeStampedModel
+from powdercoat.models.base import TimeStampedModel, reversal_link
 from powdercoat.models.choices import (
     COATING_CATEGORIES,
     ActivityKind,
@@ -207,15 +207,7 @@ class InventoryActivity(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     # The ledger is never edited: a wrong row is cancelled by an opposite row of the same kind
     # that names it, so totals by kind (usage per job, receipts) come out right by themselves.
-    reverses = models.OneToOneField(
-        "self",
-        verbose_name=_("reverses"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="reversal",
-    )
+    reverses = reversal_link("self")
 
     class Meta:
         verbose_name = _("inventory activity")

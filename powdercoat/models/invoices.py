@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, user_stamp
+from powdercoat.models.base import (
+    StatusGuardedModel,
+    TimeStampedModel,
+    reversal_link,
+    user_stamp,
+)
 from powdercoat.models.choices import InvoiceStatus, PaymentMethod
 from powdercoat.models.quotes import PricedDocument
 from powdercoat.querysets import InvoiceQuerySet
@@ -177,15 +182,7 @@ class Payment(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     # Money is never edited or deleted: a payment entered by mistake is cancelled by a second,
     # negative row that names it (and says why), so the record shows both.
-    reverses = models.OneToOneField(
-        "self",
-        verbose_name=_("reverses"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="reversal",
-    )
+    reverses = reversal_link("self")
     reason = models.CharField(_("reason"), max_length=300, blank=True, editable=False)
 
     history = HistoricalRecords()

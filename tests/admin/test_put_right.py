@@ -12,13 +12,12 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
 from powdercoat.models import InventoryActivity, InventoryItem, Job, Payment
 from powdercoat.models.choices import ActivityKind, InvoiceStatus, JobStatus, Priority
 from powdercoat.services.inventory import material_usage_log
-from powdercoat.services.invoices import invoice_create_for_job, payment_record
+from powdercoat.services.invoices import invoice_create_for_job
 from tests.factories import (
     CustomerFactory,
     LineItemCoatFactory,
@@ -26,6 +25,7 @@ from tests.factories import (
     PowderFactory,
     invoiced_job,
     job_at,
+    paid,
 )
 from tests.helpers import form_data
 
@@ -49,25 +49,14 @@ def _dialog_post(client, url: str, **changes):
     return client.post(url, data, **HTMX)
 
 
-def _pay(invoice, amount: str):
-    return payment_record(
-        invoice=invoice,
-        amount=D(amount),
-        paid_on=timezone.localdate(),
-        method="check",
-        reference="Check 1042",
-        user=None,
-    )
-
-
 # -- payments --------------------------------------------------------------------------------
 
 
 def test_a_payment_is_reversed_from_its_row_and_shows_beside_it(company, office_client):
     """Payments tab → Reverse… on the $30 row → reason: both rows show, balance and PDF follow."""
     invoice = invoiced_job(items=[(4, D("20.00"))])
-    _pay(invoice, "50.00")
-    wrong = _pay(invoice, "30.00")
+    paid(invoice, "50.00")
+    wrong = paid(invoice, "30.00")
     page = office_client.get(_change("invoice", invoice.pk)).content.decode()
     links = re.findall(r'href="([^"]*reverse-payment/\?payment=\d+)"', page)
     assert len(links) == 2  # one per payment that can still be reversed
@@ -94,7 +83,7 @@ def test_a_payment_is_reversed_from_its_row_and_shows_beside_it(company, office_
 def test_shop_floor_and_people_without_the_right_cannot_reverse(company, floor_client):
     """Shop Floor may not open the invoice, let alone reverse one of its payments."""
     invoice = invoiced_job()
-    payment = _pay(invoice, "10.00")
+    payment = paid(invoice, "10.00")
     url = (
         _change("invoice", invoice.pk).removesuffix("change/")
         + f"reverse-payment/?payment={payment.pk}"
@@ -107,7 +96,7 @@ def test_shop_floor_and_people_without_the_right_cannot_reverse(company, floor_c
 def test_the_same_payment_again_is_asked_about_with_both_figures(company, office_client):
     """A second $40 within half an hour: the dialog asks; ticked, the second $40 is recorded."""
     invoice = invoiced_job(items=[(10, D("20.00"))])
-    _pay(invoice, "40.00")
+    paid(invoice, "40.00")
     url = _change("invoice", invoice.pk).removesuffix("change/") + "add-payment/"
     asked = _dialog_post(office_client, url, amount="40.00", method="check", reference="")
     html = asked.content.decode()

@@ -332,15 +332,19 @@ def test_convert_button_opens_the_new_job(company, office_client):
     assert 'data-status="converted">Converted<' in quote_page
 
 
-def test_converting_a_prospects_quote_asks_to_make_the_customer(company, office_client):
-    """The dialog shows the prospect's details and a box; unticked, nothing is created."""
-    quote = _quote(
+def _approved_prospect_quote():
+    return _quote(
         QuoteStatus.APPROVED,
         customer=None,
         prospect_name="Dana Reyes",
         prospect_company="Reyes Fab",
         prospect_email="dana@reyes.example",
     )
+
+
+def test_converting_a_prospects_quote_asks_to_make_the_customer(company, office_client):
+    """The dialog shows the prospect's details and a box; unticked, nothing is created."""
+    quote = _approved_prospect_quote()
     dialog = office_client.get(_action_url(quote, "convert"), HTTP_HX_REQUEST="true")
     html = dialog.content.decode()
     assert "Make Reyes Fab a customer from the details below, then create the job" in html
@@ -352,13 +356,7 @@ def test_converting_a_prospects_quote_asks_to_make_the_customer(company, office_
 
 def test_converting_a_prospects_quote_makes_customer_and_job_at_once(company, office_client):
     """Ticked: one press makes the customer, puts the quote in their name and creates the job."""
-    quote = _quote(
-        QuoteStatus.APPROVED,
-        customer=None,
-        prospect_name="Dana Reyes",
-        prospect_company="Reyes Fab",
-        prospect_email="dana@reyes.example",
-    )
+    quote = _approved_prospect_quote()
     response = _post_dialog(office_client, quote, "convert", make_customer="on")
     job = Job.objects.get()
     assert response.headers["HX-Redirect"] == reverse("admin:powdercoat_job_change", args=[job.pk])

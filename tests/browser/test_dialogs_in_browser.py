@@ -4,12 +4,11 @@ unlikely amount is asked about before it is written."""
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from powdercoat.models import InventoryActivity, InventoryItem, Payment, TimeEntry
 from powdercoat.models.choices import JobStatus
-from powdercoat.services.invoices import payment_record
+from tests.browser.helpers import log_in
 from tests.factories import (
     LineItemCoatFactory,
     LineItemFactory,
@@ -17,17 +16,10 @@ from tests.factories import (
     WorkerFactory,
     invoiced_job,
     job_at,
+    paid,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests")
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
 def _in_viewport(page, locator) -> bool:
@@ -50,7 +42,7 @@ def test_a_time_entry_ending_before_it_starts_is_shown_on_the_end_field(
     page.set_viewport_size({"width": 1280, "height": 720})  # a laptop; the dialog must scroll
     job = job_at(JobStatus.COATING)
     WorkerFactory(name="Dwayne Pickett")
-    _log_in(page, live_server, office_user.username)
+    log_in(page, live_server, office_user.username)
     page.goto(f"{live_server.url}/admin/powdercoat/job/{job.pk}/change/?tab=time")
     page.get_by_role("link", name="Log time").first.click()
     dialog = page.locator("#dialog")
@@ -82,7 +74,7 @@ def test_a_double_click_on_record_payment_records_one_payment(
 ):
     """Record payment double-clicked: one $40 payment, and the page says so once."""
     invoice = invoiced_job()
-    _log_in(page, live_server, office_user.username)
+    log_in(page, live_server, office_user.username)
     page.goto(f"{live_server.url}/admin/powdercoat/invoice/{invoice.pk}/change/")
     page.get_by_role("link", name="Add payment").click()
     dialog = page.locator("#dialog")
@@ -98,15 +90,8 @@ def test_a_second_identical_payment_is_asked_about_with_the_box_focused(
 ):
     """The same $40 again within half an hour: the figures, then the tick box, then it is saved."""
     invoice = invoiced_job(items=[(10, Decimal("20.00"))])
-    payment_record(
-        invoice=invoice,
-        amount=Decimal("40.00"),
-        paid_on=timezone.localdate(),
-        method="check",
-        reference="Check 88",
-        user=office_user,
-    )
-    _log_in(page, live_server, office_user.username)
+    paid(invoice, "40.00", reference="Check 88", user=office_user)
+    log_in(page, live_server, office_user.username)
     page.goto(f"{live_server.url}/admin/powdercoat/invoice/{invoice.pk}/change/")
     page.get_by_role("link", name="Add payment").click()
     dialog = page.locator("#dialog")
@@ -137,7 +122,7 @@ def test_logging_far_more_than_the_shelf_holds_asks_first(
         item=LineItemFactory(job=job, quantity=1, surface_area_sqft=Decimal("33.15")),
         powder=powder,
     )
-    _log_in(page, live_server, floor_user.username)
+    log_in(page, live_server, floor_user.username)
     page.goto(f"{live_server.url}/admin/powdercoat/job/{job.pk}/change/")
     page.get_by_role("link", name="Log material").click()
     dialog = page.locator("#dialog")

@@ -7,17 +7,10 @@ from playwright.sync_api import expect
 
 from powdercoat.models import CatalogProduct, LineItem
 from powdercoat.models.choices import JobStatus, PrepPricing
+from tests.browser.helpers import log_in
 from tests.factories import CustomerFactory, PowderFactory, PrepServiceFactory, job_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests")
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
 def test_calculated_item_with_live_estimate_saved_to_the_catalogue(
@@ -39,7 +32,7 @@ def test_calculated_item_with_live_estimate_saved_to_the_catalogue(
     )
     job = job_at(JobStatus.APPROVED, customer=CustomerFactory(company_name="Ridge Cycles"))
 
-    _log_in(page, live_server, office_user.username)
+    log_in(page, live_server, office_user.username)
     page.goto(f"{live_server.url}/admin/powdercoat/job/{job.pk}/change/")
     page.get_by_text("Line items", exact=True).first.click()
     page.get_by_role("link", name="Add item").click()
@@ -120,7 +113,7 @@ def test_photo_quote_shows_the_fields_of_the_chosen_shape_and_its_area(
 ):
     """Switching the shape swaps the dimension fields; the area follows without a reload."""
     job = job_at(JobStatus.APPROVED)
-    _log_in(page, live_server, office_user.username)
+    log_in(page, live_server, office_user.username)
     page.goto(f"{live_server.url}/admin/powdercoat/job/{job.pk}/items/add/")
     page.get_by_label("Photo Quote").check()
     page.locator("[name=description]").fill("Battery box")

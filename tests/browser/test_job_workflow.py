@@ -8,17 +8,10 @@ from playwright.sync_api import expect
 from powdercoat.models import Job
 from powdercoat.models.choices import JobStatus, Priority
 from powdercoat.services.jobs import job_set_status
+from tests.browser.helpers import log_in
 from tests.factories import CustomerFactory, JobFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests")
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
 def _press(page, button: str, *, note: str | None = None, submit: str):
@@ -40,7 +33,7 @@ def test_rush_job_advance_hold_resume_and_timeline(live_server, page, screenshot
     )
     job_set_status(job=job, user=None, status=JobStatus.COATING)
 
-    _log_in(page, live_server, office_user.username)
+    log_in(page, live_server, office_user.username)
     page.get_by_role("link", name="Jobs", exact=True).first.click()
     rush_row = page.locator("tr", has_text=job.number)
     expect(rush_row.locator(".pc-priority--rush")).to_have_text("⚡ Rush")

@@ -8,17 +8,10 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from powdercoat.models import CompanySettings
+from tests.browser.helpers import log_in
 from tests.factories import JobFactory, LineItemFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests")
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
 def _pdf_text(body: bytes) -> str:
@@ -43,7 +36,7 @@ def test_preview_opens_the_unsaved_template_in_a_new_tab(live_server, page, scre
     """Type a new title, press Preview: a new tab gets the PDF with it; the record is unchanged."""
     company = CompanySettings.load()
     previews = _capture_pdfs(page.context, "**/preview-work-order/")
-    _log_in(page, live_server, admin_user.username)
+    log_in(page, live_server, admin_user.username)
     page.goto(f"{live_server.url}/admin/powdercoat/companysettings/{company.pk}/change/")
     page.get_by_text("Work order PDF", exact=True).click()
     page.fill("#id_work_order_title", "Job Traveller")
@@ -68,7 +61,7 @@ def test_print_work_order_opens_the_pdf_in_a_new_tab(live_server, page, office_u
     """The job page's Print work order button opens the job's PDF beside the job page."""
     job = JobFactory(description="Gate panels")
     LineItemFactory(job=job, description="Gate panel")
-    _log_in(page, live_server, office_user.username)
+    log_in(page, live_server, office_user.username)
     page.goto(f"{live_server.url}/admin/powdercoat/job/{job.pk}/change/")
     with page.context.expect_page() as new_tab:
         page.get_by_role("link", name="Print work order").click()

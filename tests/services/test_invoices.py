@@ -20,7 +20,6 @@ from powdercoat.services.invoices import (
     invoice_create_for_job,
     invoice_send,
     invoice_void,
-    payment_record,
 )
 from powdercoat.services.jobs import job_cancel
 from tests.factories import (
@@ -32,20 +31,10 @@ from tests.factories import (
     PowderFactory,
     PrepServiceFactory,
     invoiced_job,
+    paid,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _pay(invoice, amount, user=None, **extra):
-    return payment_record(
-        invoice=invoice,
-        amount=Decimal(amount),
-        paid_on=extra.pop("paid_on", timezone.localdate()),
-        method=extra.pop("method", "check"),
-        reference=extra.pop("reference", "Check 1042"),
-        user=user,
-    )
 
 
 def _period(company) -> str:
@@ -191,7 +180,7 @@ def test_void_needs_a_reason(company):
 def test_partial_payment_leaves_it_partially_paid_with_the_balance(company, office_user):
     """$80.00 invoice, $30.00 paid: Partially Paid, $50.00 still owed."""
     invoice = invoiced_job(items=[(4, Decimal("20.00"))])
-    payment = _pay(invoice, "30.00", user=office_user)
+    payment = paid(invoice, "30.00", user=office_user)
     assert (payment.amount, payment.recorded_by, payment.reference) == (
         Decimal("30.00"),
         office_user,
@@ -205,24 +194,24 @@ def test_partial_payment_leaves_it_partially_paid_with_the_balance(company, offi
 def test_paying_the_rest_marks_it_paid(company):
     """$30.00 then $50.00 on an $80.00 invoice: Paid, balance $0.00."""
     invoice = invoiced_job(items=[(4, Decimal("20.00"))])
-    _pay(invoice, "30.00")
-    _pay(invoice, "50.00", method="cash")
+    paid(invoice, "30.00")
+    paid(invoice, "50.00", method="cash")
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
     assert (invoice.amount_paid, invoice.balance) == (Decimal("80.00"), Decimal("0.00"))
     with pytest.raises(ValidationError, match="already paid in full"):
-        _pay(invoice, "1.00")
+        paid(invoice, "1.00")
 
 
 def test_overpayment_is_refused_naming_the_balance(company):
     """Paying $80.01 on an $80.00 balance is refused in words; nothing is recorded."""
     invoice = invoiced_job(items=[(4, Decimal("20.00"))])
     with pytest.raises(ValidationError) as refused:
-        _pay(invoice, "80.01")
+        paid(invoice, "80.01")
     assert refused.value.messages[0].startswith("The balance is $80.00;")
     assert not invoice.payments.exists()
     with pytest.raises(ValidationError, match="more than"):
-        _pay(invoice, "0")
+        paid(invoice, "0")
 
 
 def test_payment_on_a_void_invoice_is_refused(company):
@@ -230,14 +219,14 @@ def test_payment_on_a_void_invoice_is_refused(company):
     invoice = invoiced_job()
     invoice_void(invoice=invoice, reason="Duplicate", user=None)
     with pytest.raises(ValidationError, match="is void"):
-        _pay(invoice, "10.00")
+        paid(invoice, "10.00")
     assert not invoice.payments.exists()
 
 
 def test_invoice_with_payments_cannot_be_voided(company):
     """Once money is in, voiding is refused and says why."""
     invoice = invoiced_job(items=[(4, Decimal("20.00"))])
-    _pay(invoice, "20.00")
+    paid(invoice, "20.00")
     with pytest.raises(ValidationError, match=r"has \$20.00 of payments recorded"):
         invoice_void(invoice=invoice, reason="Changed my mind", user=None)
     assert Invoice.objects.get(pk=invoice.pk).status == InvoiceStatus.PARTIALLY_PAID
@@ -272,7 +261,7 @@ def test_send_emails_the_pdf_marks_sent_and_logs_it(
 def test_sending_again_keeps_the_status(company, django_capture_on_commit_callbacks):
     """A reminder on a part-paid invoice goes out without moving its status."""
     invoice = invoiced_job(items=[(4, Decimal("20.00"))])
-    _pay(invoice, "10.00")
+    paid(invoice, "10.00")
     with django_capture_on_commit_callbacks(execute=True):
         invoice_send(invoice=invoice, user=None)
     assert invoice.status == InvoiceStatus.PARTIALLY_PAID
@@ -311,9 +300,9 @@ def test_customer_open_balance_sums_unpaid_balances_only(company, django_assert_
     customer = CustomerFactory()
     invoiced_job(customer=customer, items=[(4, Decimal("20.00"))])  # draft: 80.00
     part_paid = invoiced_job(customer=customer, items=[(2, Decimal("40.00"))])
-    _pay(part_paid, "30.00")  # 50.00 owed
-    paid = invoiced_job(customer=customer, items=[(1, Decimal("99.00"))])
-    _pay(paid, "99.00")
+    paid(part_paid, "30.00")  # 50.00 owed
+    settled = invoiced_job(customer=customer, items=[(1, Decimal("99.00"))])
+    paid(settled, "99.00")
     void = invoiced_job(customer=customer, items=[(1, Decimal("500.00"))])
     invoice_void(invoice=void, reason="Raised in error", user=None)
     invoiced_job(items=[(1, Decimal("1000.00"))])  # someone else's

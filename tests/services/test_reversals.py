@@ -22,7 +22,6 @@ from powdercoat.services.inventory import (
 from powdercoat.services.invoices import (
     invoice_payments_in_order,
     invoice_void,
-    payment_record,
     payment_reverse,
 )
 from tests.factories import (
@@ -31,22 +30,11 @@ from tests.factories import (
     LineItemFactory,
     PowderFactory,
     invoiced_job,
+    paid,
 )
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def _pay(invoice, amount, **extra):
-    return payment_record(
-        invoice=invoice,
-        amount=D(amount),
-        paid_on=timezone.localdate(),
-        method=extra.pop("method", "check"),
-        reference=extra.pop("reference", "Check 1042"),
-        user=extra.pop("user", None),
-        **extra,
-    )
 
 
 # -- payments --------------------------------------------------------------------------------
@@ -56,8 +44,8 @@ def test_reversing_a_part_payment_puts_paid_balance_and_status_back(company, off
     """$80 invoice, $30 and $20 paid, the $20 reversed: paid $30, balance $50, Partially Paid."""
     invoice = invoiced_job(items=[(4, D("20.00"))])  # $80.00, no tax by default
     total = invoice.total
-    _pay(invoice, "30.00")
-    wrong = _pay(invoice, "20.00")
+    paid(invoice, "30.00")
+    wrong = paid(invoice, "20.00")
     reversal = payment_reverse(payment=wrong, reason="Cheque bounced", user=office_user)
     invoice.refresh_from_db()
     assert (reversal.amount, reversal.reverses, reversal.reason) == (
@@ -74,7 +62,7 @@ def test_reversing_a_part_payment_puts_paid_balance_and_status_back(company, off
 def test_reversing_the_only_payment_of_a_paid_invoice_leaves_it_sent(company):
     """Paid in full by one payment, then reversed: nothing paid, the whole total owed, Sent."""
     invoice = invoiced_job()
-    payment = _pay(invoice, str(invoice.total))
+    payment = paid(invoice, str(invoice.total))
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
     payment_reverse(payment=payment, reason="Card charge disputed", user=None)
@@ -86,7 +74,7 @@ def test_reversing_the_only_payment_of_a_paid_invoice_leaves_it_sent(company):
 def test_a_payment_is_reversed_once_and_a_reversal_not_at_all(company):
     """The second reversal of the same payment, and a reversal of a reversal, are refused."""
     invoice = invoiced_job()
-    payment = _pay(invoice, "10.00")
+    payment = paid(invoice, "10.00")
     reversal = payment_reverse(payment=payment, reason="Typed twice", user=None)
     with pytest.raises(ValidationError, match="was already reversed on"):
         payment_reverse(payment=payment, reason="Again", user=None)
@@ -98,7 +86,7 @@ def test_a_payment_is_reversed_once_and_a_reversal_not_at_all(company):
 def test_a_reversal_needs_a_reason(company):
     """No reason, nothing written."""
     invoice = invoiced_job()
-    payment = _pay(invoice, "10.00")
+    payment = paid(invoice, "10.00")
     with pytest.raises(ValidationError, match="Say why"):
         payment_reverse(payment=payment, reason="  ", user=None)
     assert not Payment.objects.filter(reverses=payment).exists()
@@ -107,9 +95,9 @@ def test_a_reversal_needs_a_reason(company):
 def test_payments_are_listed_with_each_reversal_under_its_payment(company):
     """Oldest first; a reversal comes straight after the payment it cancels."""
     invoice = invoiced_job(items=[(10, D("20.00"))])
-    first = _pay(invoice, "10.00")
-    second = _pay(invoice, "20.00")
-    third = _pay(invoice, "30.00")
+    first = paid(invoice, "10.00")
+    second = paid(invoice, "20.00")
+    third = paid(invoice, "30.00")
     undo = payment_reverse(payment=first, reason="Wrong invoice", user=None)
     listed = invoice_payments_in_order(invoice)
     assert listed == [first, undo, second, third]
@@ -119,7 +107,7 @@ def test_payments_are_listed_with_each_reversal_under_its_payment(company):
 def test_an_invoice_whose_payments_were_all_reversed_can_be_voided(company):
     """Money back out to zero: the invoice may be voided again."""
     invoice = invoiced_job()
-    payment_reverse(payment=_pay(invoice, "10.00"), reason="Paid the wrong shop", user=None)
+    payment_reverse(payment=paid(invoice, "10.00"), reason="Paid the wrong shop", user=None)
     invoice_void(invoice=invoice, reason="Job cancelled", user=None)
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.VOID
@@ -128,34 +116,34 @@ def test_an_invoice_whose_payments_were_all_reversed_can_be_voided(company):
 def test_the_same_payment_twice_within_half_an_hour_asks_first(company):
     """$40 recorded, then $40 again: a question with both figures; confirmed, it is recorded."""
     invoice = invoiced_job()
-    _pay(invoice, "40.00", reference="Check 77")
+    paid(invoice, "40.00", reference="Check 77")
     with pytest.raises(ConfirmationNeeded) as asked:
-        _pay(invoice, "40.00")
+        paid(invoice, "40.00")
     assert asked.value.prompt == "Yes, record a second $40.00"
     figures = [f.value for f in asked.value.figures]
     assert "$40.00" in figures[0] and "Check 77" in figures[1]
     assert Payment.objects.filter(invoice=invoice).count() == 1
-    _pay(invoice, "40.00", confirmed=True)
+    paid(invoice, "40.00", confirmed=True)
     assert Payment.objects.filter(invoice=invoice).count() == 2
 
 
 def test_a_different_amount_or_an_older_one_is_not_asked_about(company):
     """$40 then $5 is fine; so is $40 again once the first is over half an hour old."""
     invoice = invoiced_job(items=[(10, D("20.00"))])
-    first = _pay(invoice, "40.00")
-    _pay(invoice, "5.00")
+    first = paid(invoice, "40.00")
+    paid(invoice, "5.00")
     Payment.objects.filter(pk=first.pk).update(
         created_at=timezone.now() - timezone.timedelta(minutes=31)
     )
-    _pay(invoice, "40.00")
+    paid(invoice, "40.00")
     assert Payment.objects.filter(invoice=invoice).count() == 3
 
 
 def test_a_reversed_payment_does_not_count_as_the_earlier_one(company):
     """$40 recorded and reversed as a mistake: entering the right $40 is not questioned."""
     invoice = invoiced_job()
-    payment_reverse(payment=_pay(invoice, "40.00"), reason="Wrong invoice", user=None)
-    _pay(invoice, "40.00")
+    payment_reverse(payment=paid(invoice, "40.00"), reason="Wrong invoice", user=None)
+    paid(invoice, "40.00")
     assert Payment.objects.filter(invoice=invoice, amount=D("40.00")).count() == 2
 
 

@@ -33,7 +33,6 @@ from powdercoat.models import (
 )
 from powdercoat.models.choices import ActivityKind, JobStatus, Priority, QuoteStatus
 from powdercoat.services.inventory import material_usage_log
-from powdercoat.services.invoices import payment_record
 from tests.factories import (
     CustomerFactory,
     JobTemplateFactory,
@@ -46,6 +45,7 @@ from tests.factories import (
     WorkerFactory,
     invoiced_job,
     job_at,
+    paid,
 )
 from tests.helpers import form_data, page_key
 from tests.shop_floor import floor_job
@@ -225,13 +225,7 @@ def _job_from_template():
 
 def _reverse_payment():
     invoice = invoiced_job()
-    payment = payment_record(
-        invoice=invoice,
-        amount=Decimal("40.00"),
-        paid_on=invoice.invoice_date,
-        method="cash",
-        user=None,
-    )
+    payment = paid(invoice, "40.00")
     return Dialog(
         _action("invoice", invoice.pk, "reverse-payment") + f"?payment={payment.pk}",
         {"reason": "Entered on the wrong invoice"},
