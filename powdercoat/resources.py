@@ -1181,6 +1181,7 @@ class InvoiceExportResource(ExportResource):
 
 
 class InventoryActivityExportResource(ExportResource):
+    row = _out("id", "Row")
     when = _out("created_at", "When", LocalDateTimeWidget())
     sku = _out("item__sku", "SKU")
     item = _out("item__name", "Item")
@@ -1192,10 +1193,13 @@ class InventoryActivityExportResource(ExportResource):
     job = _out("job__number", "Job")
     user = _out("user__username", "By")
     note = _out("note", "Note")
+    # A reversal names the row it cancels (the ledger is put right, never edited).
+    reverses = _out("reverses_id", "Reverses row")
 
     class Meta:
         model = InventoryActivity
         fields = (
+            "row",
             "when",
             "sku",
             "item",
@@ -1207,6 +1211,7 @@ class InventoryActivityExportResource(ExportResource):
             "job",
             "user",
             "note",
+            "reverses",
         )
 
     def filter_export(self, queryset, **kwargs):

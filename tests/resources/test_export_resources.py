@@ -12,6 +12,7 @@ from powdercoat.resources import (
     JobExportResource,
     QuoteExportResource,
 )
+from powdercoat.services.inventory import inventory_activity_reverse, material_usage_log
 from tests.factories import (
     JobFactory,
     LineItemCoatFactory,
@@ -94,3 +95,16 @@ def test_inventory_activity_exports_the_ledger():
         "12.5",
         "lb",
     )
+
+
+def test_a_ledger_reversal_names_the_row_it_cancels_in_the_export():
+    """The reversal's Reverses row is the usage row's Row; the usage row's is empty."""
+    powder = PowderFactory(sku="BLK", opening_stock=Decimal("12.5"))
+    usage = material_usage_log(job=JobFactory(), item=powder, lbs=Decimal("2"), user=None)
+    inventory_activity_reverse(activity=usage, reason="Wrong job", user=None)
+    rows = InventoryActivityExportResource().export(InventoryActivity.objects.all()).dict
+    by_row = {row["Row"]: row for row in rows}
+    reversal = next(row for row in rows if row["Reverses row"])
+    assert reversal["Reverses row"] == str(usage.pk)
+    assert (reversal["Kind"], reversal["Change"], reversal["Note"]) == ("Usage", "2", "Wrong job")
+    assert by_row[str(usage.pk)]["Reverses row"] == ""
