@@ -1,4 +1,4 @@
-"""The same form posted by several connections at the same instant is applied once (PostgreSQL).
+"""Parallel posts of one form apply it once; parallel reversals of a row reverse it once (PG).
 
 A double click on bad Wi-Fi, a retry through a second app server: the posts arrive together, on
 separate database connections. The one-time key's unique row makes all but one wait and then
@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -23,13 +24,21 @@ from powdercoat.models import (
     Submission,
 )
 from powdercoat.models.choices import ActivityKind, JobStatus
+from powdercoat.services.inventory import inventory_activity_reverse, material_usage_log
+from powdercoat.services.invoices import payment_reverse
 from powdercoat.services.submissions import (
     SubmissionRepeated,
     submission_key_issue,
     submission_once,
 )
 from tests.concurrency.test_parallel_writers import WRITERS, _run_in_parallel
-from tests.factories import LineItemCoatFactory, LineItemFactory, PowderFactory, invoiced_job
+from tests.factories import (
+    LineItemCoatFactory,
+    LineItemFactory,
+    PowderFactory,
+    invoiced_job,
+    paid,
+)
 from tests.helpers import form_data, page_key
 from tests.shop_floor import floor_job
 
@@ -141,3 +150,46 @@ def test_parallel_phone_advances_move_one_stage(floor_user):
     cards = [response.content.decode() for response, _said in results]
     assert sum("Already recorded" in card for card in cards) == WRITERS - 1
     assert all("m-result--ok" in card for card in cards)
+
+
+def test_parallel_reversals_of_one_payment_take_the_money_back_once():
+    """8 people reverse the same $40 at once (separate forms): one reversal, 7 refusals."""
+    CompanySettings.load()
+    invoice = invoiced_job()
+    payment = paid(invoice, "40.00")
+
+    def reverse(index, _prepared):
+        try:
+            return payment_reverse(payment=payment, reason=f"writer {index}", user=None).pk
+        except ValidationError as refusal:
+            return refusal.messages[0]
+
+    results, errors = _run_in_parallel(reverse, WRITERS)
+    assert errors == []
+    assert Payment.objects.filter(reverses=payment).count() == 1
+    refusals = [result for result in results if isinstance(result, str)]
+    assert len(refusals) == WRITERS - 1
+    assert all("was already reversed on" in text for text in refusals)
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == Decimal("0") and invoice.balance == invoice.total
+
+
+def test_parallel_reversals_of_one_ledger_row_return_the_stock_once():
+    """8 people reverse the same 5 lb usage at once: stock back by 5 lb exactly, one row."""
+    CompanySettings.load()
+    powder = PowderFactory(opening_stock=Decimal("20"))
+    usage = material_usage_log(
+        job=floor_job(JobStatus.COATING), item=powder, lbs=Decimal("5"), user=None, confirmed=True
+    )
+
+    def reverse(index, _prepared):
+        try:
+            return inventory_activity_reverse(activity=usage, reason=f"writer {index}", user=None)
+        except ValidationError:
+            return None
+
+    results, errors = _run_in_parallel(reverse, WRITERS)
+    assert errors == []
+    assert sum(result is not None for result in results) == 1
+    assert InventoryItem.objects.get(pk=powder.pk).quantity_on_hand == Decimal("20")
+    assert InventoryActivity.objects.filter(reverses=usage).count() == 1
