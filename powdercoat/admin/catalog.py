@@ -3,11 +3,11 @@
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
 
+from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.mixins import HidesPricesMixin
 from powdercoat.admin.once import AppliedOnceAddMixin
 from powdercoat.admin.spreadsheets import SpreadsheetImportExportMixin
@@ -56,7 +56,7 @@ class CatalogProductAdmin(
     AppliedOnceAddMixin,
     SpreadsheetImportExportMixin,
     HidesPricesMixin,
-    SimpleHistoryAdmin,
+    ShopHistoryAdmin,
     ModelAdmin,
 ):
     list_display = (

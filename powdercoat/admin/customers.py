@@ -9,12 +9,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
 
 from powdercoat import badges
+from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.mixins import HidesPricesMixin, can_see_prices
 from powdercoat.admin.once import AppliedOnceAddMixin
 from powdercoat.admin.spreadsheets import SpreadsheetImportExportMixin
@@ -79,7 +79,7 @@ class CustomerAdmin(
     AppliedOnceAddMixin,
     SpreadsheetImportExportMixin,
     HidesPricesMixin,
-    SimpleHistoryAdmin,
+    ShopHistoryAdmin,
     ModelAdmin,
 ):
     list_display = (

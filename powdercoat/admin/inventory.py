@@ -11,7 +11,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
@@ -24,6 +23,7 @@ from unfold.widgets import UnfoldAdminDecimalFieldWidget, UnfoldAdminTextareaWid
 from admin_views.views.reports import PowderDemandView
 from powdercoat import badges
 from powdercoat.admin.filters import LowStockFilter
+from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.mixins import HidesPricesMixin
 from powdercoat.admin.once import AppliedOnceAddMixin, Done, OnceDialogForm, applied_once
 from powdercoat.admin.spreadsheets import (
@@ -110,7 +110,7 @@ class InventoryItemAdmin(
     AppliedOnceAddMixin,
     SpreadsheetImportExportMixin,
     HidesPricesMixin,
-    SimpleHistoryAdmin,
+    ShopHistoryAdmin,
     ModelAdmin,
 ):
     list_display = (

@@ -16,7 +16,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
-from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
@@ -34,6 +33,7 @@ from unfold.widgets import (
 
 from powdercoat import badges
 from powdercoat.admin.forms import DatePickerWidget, get_job_or_404
+from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.once import Done, OnceDialogForm, applied_once
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import CompanySettings, EmailLog, Invoice, Job, Payment
@@ -221,7 +221,7 @@ class InvoiceForm(forms.ModelForm):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin, ModelAdmin):
+class InvoiceAdmin(SpreadsheetExportMixin, ShopHistoryAdmin, ModelAdmin):
     # List.
     list_display = (
         "display_number",

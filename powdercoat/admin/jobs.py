@@ -11,7 +11,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
-from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
@@ -26,6 +25,7 @@ from admin_views.views.wizard import ItemWizardAdminMixin
 from powdercoat import badges
 from powdercoat.admin import forms as dialogs
 from powdercoat.admin.filters import JobViewFilter
+from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.invoices import CreateInvoiceForm
 from powdercoat.admin.items import items_table
 from powdercoat.admin.job_materials import JobMaterialsAdminMixin
@@ -130,7 +130,7 @@ class JobAdmin(
     JobMaterialsAdminMixin,
     ItemWizardAdminMixin,
     HidesPricesMixin,
-    SimpleHistoryAdmin,
+    ShopHistoryAdmin,
     ModelAdmin,
 ):
     # List.

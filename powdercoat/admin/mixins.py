@@ -4,6 +4,8 @@ from django.contrib.admin.options import BaseModelAdmin
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
+from powdercoat.models.base import MONEY_FIELDS
+
 PRICES_PERMISSION = "powdercoat.view_prices"
 
 
@@ -62,3 +64,10 @@ class HidesPricesMixin(BaseModelAdmin):
     def get_list_display(self, request):
         """List columns minus the price columns."""
         return self._without_prices(request, list(super().get_list_display(request)))
+
+    def lookup_allowed(self, lookup, value, request):
+        """No filtering on a price or cost for those who may not see them: a few requests of
+        `?total_price__lte=` would otherwise find any job's price by halving."""
+        if not can_see_prices(request) and MONEY_FIELDS.intersection(lookup.split("__")):
+            return False
+        return super().lookup_allowed(lookup, value, request)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
-from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
@@ -24,6 +23,7 @@ from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldBooleanWidget
 from admin_views.views.wizard import ItemWizardAdminMixin
 from powdercoat import badges
 from powdercoat.admin.forms import SeenStatusDialogForm
+from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.items import items_table
 from powdercoat.admin.once import AppliedOnceAddMixin, Done, applied_once
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
@@ -228,7 +228,7 @@ class QuoteAdmin(
     AppliedOnceAddMixin,
     SpreadsheetExportMixin,
     ItemWizardAdminMixin,
-    SimpleHistoryAdmin,
+    ShopHistoryAdmin,
     ModelAdmin,
 ):
     # List.

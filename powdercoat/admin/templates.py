@@ -6,7 +6,6 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 from unfold.enums import ActionVariant
@@ -14,6 +13,7 @@ from unfold.enums import ActionVariant
 from admin_views.views.wizard import ItemWizardAdminMixin
 from powdercoat import badges
 from powdercoat.admin import forms as dialogs
+from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.items import items_table
 from powdercoat.admin.once import AppliedOnceAddMixin, Done, applied_once
 from powdercoat.models import JobTemplate
@@ -23,7 +23,7 @@ ACTIVE, INACTIVE = _("Active"), _("Inactive")
 
 
 @admin.register(JobTemplate)
-class JobTemplateAdmin(AppliedOnceAddMixin, ItemWizardAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+class JobTemplateAdmin(AppliedOnceAddMixin, ItemWizardAdminMixin, ShopHistoryAdmin, ModelAdmin):
     # List.
     list_display = (
         "name",

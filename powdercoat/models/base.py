@@ -4,6 +4,37 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Fields, by name in any model, that hold prices, costs or money. Shop Floor never sees them
+# (SPEC 0): not on a page, in a filter, in a history diff or in an export.
+MONEY_FIELDS = frozenset(
+    {
+        "amount",
+        "amount_paid",
+        "balance",
+        "calculated_unit_price",
+        "coating_rate_per_sqft",
+        "cost",
+        "discount_amount",
+        "discount_percent",
+        "extra_coat_percent",
+        "labor_rate",
+        "line_total",
+        "margin_percent",
+        "pricing_basis",
+        "rate",
+        "rush_surcharge_amount",
+        "rush_surcharge_percent",
+        "subtotal",
+        "tax_amount",
+        "tax_rate",
+        "tax_rate_percent",
+        "total",
+        "total_price",
+        "unit_cost",
+        "unit_price",
+    }
+)
+
 
 class TimeStampedModel(models.Model):
     """Remembers when a row was created and last changed."""
