@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 from unfold.widgets import (
@@ -256,9 +257,11 @@ class QuickChangeForm(StatusDialogForm):
             notify.disabled = True
             notify.help_text = _("Not available for this customer (see above).")
         else:
-            notify.help_text = _("Emails %(address)s the new status once it is saved.") % {
-                "address": self.job.customer.email
-            }
+            # unfold renders help text as HTML, and an address may hold markup ("<img…>"@x.com).
+            notify.help_text = format_html(
+                _("Emails {address} the new status once it is saved."),
+                address=self.job.customer.email,
+            )
 
     def get_before_template_context(self, request, object_id=None):
         """The job, and why the customer cannot be emailed if they cannot."""

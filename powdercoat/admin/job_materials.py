@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action, display
@@ -166,10 +167,14 @@ class ChangeCustomerForm(OnceDialogForm):
             .exclude(pk=self.job.customer_id)
             .order_by("company_name", "contact_name")
         )
-        field.help_text = _(
-            "Now: %(name)s. The job keeps its items, discount and price; the History page "
-            "records the change."
-        ) % {"name": self.job.customer.display_name}
+        # unfold renders help text as HTML: the customer's name goes in escaped.
+        field.help_text = format_html(
+            _(
+                "Now: {name}. The job keeps its items, discount and price; the History page "
+                "records the change."
+            ),
+            name=self.job.customer.display_name,
+        )
 
 
 class CloneJobForm(OnceDialogForm):

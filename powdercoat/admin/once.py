@@ -24,7 +24,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
 from unfold.forms import BaseDialogForm
 from unfold.widgets import UnfoldBooleanWidget
 
@@ -143,7 +143,8 @@ class OnceDialogForm(OnceFormMixin, ConfirmFormMixin, BaseDialogForm):
             "admin/powdercoat/dialog_notices.html",
             {"form": self, "errors": error_summary(self) if self.is_bound else []},
         )
-        return SafeString(super().render_before_template() + notices)
+        # Both parts are rendered templates (their user text escaped there): joined as they are.
+        return format_html("{}{}", super().render_before_template(), notices)
 
 
 @dataclass
