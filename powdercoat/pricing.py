@@ -19,11 +19,28 @@ class PricingError(ValueError):
     """An input that makes the arithmetic meaningless (zero coverage, negative area...)."""
 
 
+# The money columns hold 12 digits, 2 of them cents: no amount the shop records may be larger.
+LARGEST_AMOUNT = Decimal("9999999999.99")
+
+
 def _decimal(value: Decimal | int | str | float, name: str) -> Decimal:
     try:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
     except ArithmeticError as exc:
         raise PricingError(f"{name} must be a number, got {value!r}.") from exc
+    if not number.is_finite():
+        raise PricingError(f"{name} must be a number, got {value!r}.")
+    return number
+
+
+def within_limit(amount: Decimal, what: str) -> Decimal:
+    """`amount`, refused when it is more money than the shop's records can hold."""
+    if abs(amount) > LARGEST_AMOUNT:
+        raise PricingError(
+            f"{what} would be ${amount:,.2f}, more than the largest amount the shop records "
+            f"(${LARGEST_AMOUNT:,.2f}). Check the quantity and the price."
+        )
+    return amount
 
 
 def theoretical_coverage(specific_gravity: Decimal, film_thickness_mils: Decimal) -> Decimal:
@@ -93,8 +110,9 @@ def money(value: Decimal) -> Decimal:
 
 
 def line_total(quantity: int, unit_price: Decimal) -> Decimal:
-    """What a line item costs: quantity x unit price, in cents."""
-    return money(Decimal(quantity) * _decimal(unit_price, "Unit price"))
+    """What a line item costs: quantity x unit price, in cents (within the records' limit)."""
+    total = money(Decimal(quantity) * _decimal(unit_price, "Unit price"))
+    return within_limit(total, "The line total")
 
 
 def lines_total(lines) -> Decimal:
@@ -125,8 +143,12 @@ def job_totals(
         raise PricingError("Rush surcharge cannot be negative.")
     discount = money(subtotal * discount_rate / HUNDRED)
     rush = money((subtotal - discount) * rush_rate / HUNDRED)
+    total = within_limit(subtotal - discount + rush, "The total")
     return JobTotals(
-        subtotal=subtotal, discount=discount, rush_surcharge=rush, total=subtotal - discount + rush
+        subtotal=within_limit(subtotal, "The items total"),
+        discount=discount,
+        rush_surcharge=within_limit(rush, "The rush surcharge"),
+        total=total,
     )
 
 
@@ -166,8 +188,8 @@ def document_totals(
         subtotal=job.subtotal,
         discount=job.discount,
         rush_surcharge=job.rush_surcharge,
-        tax=tax,
-        total=job.total + tax,
+        tax=within_limit(tax, "The tax"),
+        total=within_limit(job.total + tax, "The total with tax"),
     )
 
 
@@ -258,7 +280,7 @@ def _prep_lines(preps, *, total_area: Decimal, quantity: int) -> list[CostLine]:
 
 
 def _finish(lines: list[CostLine], quantity: int) -> ItemPrice:
-    total = money(sum((line.amount for line in lines), Decimal("0")))
+    total = within_limit(money(sum((line.amount for line in lines), Decimal("0"))), "The item")
     return ItemPrice(
         lines=tuple(lines), line_total=total, unit_price=money(total / Decimal(quantity))
     )

@@ -311,3 +311,30 @@ def test_lines_total_rounds_each_line_before_adding():
     """3 x $0.335 = $1.01 (from $1.005) and 3 x $0.335 again: $2.02, not $2.01."""
     assert pricing.lines_total([(3, D("0.335")), (3, D("0.335"))]) == D("2.02")
     assert pricing.lines_total([]) == D("0")
+
+
+def test_amounts_beyond_what_the_records_hold_are_refused():
+    """A line, a job total or a tax over $9,999,999,999.99 is a PricingError, not an overflow."""
+    assert pricing.line_total(1, D("9999999999.99")) == D("9999999999.99")
+    with pytest.raises(pricing.PricingError, match="more than the largest amount"):
+        pricing.line_total(100000, D("9999999999.99"))
+    with pytest.raises(pricing.PricingError, match="The total"):
+        pricing.job_totals(
+            items_total=D("9999999999.99"),
+            discount_percent=D("0"),
+            rush_surcharge_percent=D("25"),
+        )
+    with pytest.raises(pricing.PricingError, match="The total with tax"):
+        pricing.document_totals(
+            items_total=D("9000000000"),
+            discount_percent=D("0"),
+            rush_surcharge_percent=D("0"),
+            tax_rate_percent=D("20"),
+        )
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "sNaN"])
+def test_not_a_number_is_refused_in_words(value):
+    """NaN and infinities are refused by name, never passed on to the rounding."""
+    with pytest.raises(pricing.PricingError, match="must be a number"):
+        pricing.line_total(1, value)

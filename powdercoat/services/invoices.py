@@ -80,23 +80,26 @@ def invoice_create_for_job(*, job: Job, user: AbstractBaseUser | None) -> Invoic
 
     company = CompanySettings.load()
     tax_rate = ZERO if customer.tax_exempt else company.tax_rate
-    lines = [
-        InvoiceLine(
-            position=position,
-            description=item.description,
-            detail=_line_detail(item),
-            quantity=Decimal(item.quantity),
-            unit_price=item.unit_price,
-            line_total=pricing.line_total(item.quantity, item.unit_price),
+    try:
+        lines = [
+            InvoiceLine(
+                position=position,
+                description=item.description,
+                detail=_line_detail(item),
+                quantity=Decimal(item.quantity),
+                unit_price=item.unit_price,
+                line_total=pricing.line_total(item.quantity, item.unit_price),
+            )
+            for position, item in enumerate(items, start=1)
+        ]
+        totals = pricing.document_totals(
+            items_total=sum((line.line_total for line in lines), ZERO),
+            discount_percent=locked.discount_percent or ZERO,
+            rush_surcharge_percent=locked.rush_surcharge_percent or ZERO,
+            tax_rate_percent=tax_rate,
         )
-        for position, item in enumerate(items, start=1)
-    ]
-    totals = pricing.document_totals(
-        items_total=sum((line.line_total for line in lines), ZERO),
-        discount_percent=locked.discount_percent or ZERO,
-        rush_surcharge_percent=locked.rush_surcharge_percent or ZERO,
-        tax_rate_percent=tax_rate,
-    )
+    except pricing.PricingError as error:
+        raise ValidationError(str(error)) from error
     today = timezone.localdate(timezone=company.zone)
     invoice = Invoice(
         number=number_next(prefix=INVOICE_NUMBER_PREFIX),

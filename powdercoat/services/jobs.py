@@ -56,12 +56,14 @@ def _apply_rush_rate(job: Job, *, previous_priority: int | None) -> None:
 
 def _apply_totals(job: Job) -> None:
     rows = LineItem.objects.filter(job=job).values_list("quantity", "unit_price") if job.pk else []
-    items_total = pricing.lines_total(rows)
-    totals = pricing.job_totals(
-        items_total=items_total,
-        discount_percent=job.discount_percent,
-        rush_surcharge_percent=job.rush_surcharge_percent,
-    )
+    try:
+        totals = pricing.job_totals(
+            items_total=pricing.lines_total(rows),
+            discount_percent=job.discount_percent,
+            rush_surcharge_percent=job.rush_surcharge_percent,
+        )
+    except pricing.PricingError as error:
+        raise ValidationError(str(error)) from error
     job.subtotal = totals.subtotal
     job.discount_amount = totals.discount
     job.rush_surcharge_amount = totals.rush_surcharge

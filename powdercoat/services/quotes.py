@@ -77,13 +77,15 @@ def _apply_totals(quote: Quote) -> None:
         if quote.pk
         else []
     )
-    items_total = pricing.lines_total(rows)
-    totals = pricing.document_totals(
-        items_total=items_total,
-        discount_percent=quote.discount_percent,
-        rush_surcharge_percent=quote.rush_surcharge_percent,
-        tax_rate_percent=quote.tax_rate_percent,
-    )
+    try:
+        totals = pricing.document_totals(
+            items_total=pricing.lines_total(rows),
+            discount_percent=quote.discount_percent,
+            rush_surcharge_percent=quote.rush_surcharge_percent,
+            tax_rate_percent=quote.tax_rate_percent,
+        )
+    except pricing.PricingError as error:
+        raise ValidationError(str(error)) from error
     quote.subtotal = totals.subtotal
     quote.discount_amount = totals.discount
     quote.rush_surcharge_amount = totals.rush_surcharge

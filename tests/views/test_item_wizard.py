@@ -236,6 +236,34 @@ def test_flat_rate_item_adds_prep_at_its_rate(shop, office_client):
     )
 
 
+def test_an_item_too_big_for_the_records_is_refused_in_words(shop, office_client):
+    """100,000 parts at $9,999,999,999.99: the review says so, Finish saves nothing (no 500)."""
+    job = job_at(JobStatus.APPROVED)
+    url = start(office_client, job)
+    url = follow(step(office_client, url, kind=ItemKind.FLAT_RATE, description="Absurd"))
+    url = follow(
+        step(
+            office_client,
+            url,
+            quantity="100000",
+            flat_unit_price="9999999999.99",
+            surface_area_sqft="",
+        )
+    )
+    url = follow(step(office_client, url, **coats((shop["black"], CoatLayer.BASE))))
+    url = follow(step(office_client, url))
+    review = office_client.get(url)
+    assert review.status_code == 200
+    assert "more than the largest amount the shop records" in review.content.decode()
+    finish = step(office_client, url, button="_finish")
+    assert finish.status_code == 200
+    assert "more than the largest amount the shop records" in finish.content.decode()
+    assert not LineItem.objects.filter(job=job).exists()
+    assert (
+        office_client.get(reverse("admin:powdercoat_job_change", args=[job.pk])).status_code == 200
+    )
+
+
 def test_labor_only_item_needs_no_coat(shop, office_client):
     """3 hours at $65 with no powder: $195, saved without a coat (SPEC L1, L2)."""
     job = job_at(JobStatus.APPROVED)
