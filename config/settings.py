@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "simple_history",
+    "axes",
     "powdercoat",
     "admin_views",
 ]
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "powdercoat.middleware.ShopTimezoneMiddleware",
+    # Last, as axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -145,6 +149,47 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
+
+######################################################################
+# Login throttling (django-axes)
+######################################################################
+# The axes backend goes first: it refuses a locked login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Wrong passwords count per user name and address together: a guesser elsewhere cannot lock a
+# person out of their own desk, and one login being guessed leaves colleagues' logins alone.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A locked login opens again on its own after this many minutes; 0 keeps it locked until the
+# Administrator unlocks it (admin, Failed logins, or `manage.py axes_reset_username NAME`).
+_LOGIN_COOLOFF_MINUTES = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 60)
+AXES_COOLOFF_TIME = timedelta(minutes=_LOGIN_COOLOFF_MINUTES) if _LOGIN_COOLOFF_MINUTES else None
+# A person who gets their password right starts counting from zero again.
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "powdercoat/login_locked.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Keep each refused try for the Administrator to read, even after an unlock clears the count.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# powdercoat/admin/logins.py shows these records in the unfold admin, Administrators only.
+AXES_ENABLE_ADMIN = False
+# Behind the TLS proxy every request arrives from the proxy, so all logins would share its
+# address. DJANGO_TRUSTED_PROXY_COUNT says how many proxies in front of the app add to
+# X-Forwarded-For (1 for the nginx or Caddy of the README); the client is the address the outermost
+# of them saw, counted from the right, so whatever a client writes into the header itself is
+# ignored. 0 (the default) trusts no header and uses the connection's own address.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    # ipware counts the hops listed after the client; the nearest proxy is the connection
+    # itself, not an entry of the header.
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    # Strict mode would throw away a header with extra entries a client wrote itself; counting
+    # from the right still finds the real client in it.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 ######################################################################
 # Localisation
@@ -429,6 +474,12 @@ UNFOLD = {
                         "icon": "shield_person",
                         "link": reverse_lazy("admin:auth_group_changelist"),
                         "permission": _can("auth.view_group"),
+                    },
+                    {
+                        "title": _("Failed logins"),
+                        "icon": "lock_person",
+                        "link": reverse_lazy("admin:axes_accessattempt_changelist"),
+                        "permission": _can("axes.view_accessattempt"),
                     },
                 ],
             },

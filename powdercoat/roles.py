@@ -70,6 +70,9 @@ _SHOP_FLOOR = (
     | {"powdercoat.advance_job"}
 )
 
+# What "*" covers: the shop, users and roles, and the failed logins the Administrator unlocks.
+ADMINISTRATOR_APPS = {"powdercoat", "auth", "axes"}
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     ADMINISTRATOR: {"*"},
     OFFICE: _OFFICE,
@@ -101,9 +104,7 @@ def sync_roles(apps, schema_editor=None) -> None:
     for role, wanted in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         if wanted == {"*"}:
-            ids = [
-                pk for name, pk in by_name.items() if name.split(".")[0] in {"powdercoat", "auth"}
-            ]
+            ids = [pk for name, pk in by_name.items() if name.split(".")[0] in ADMINISTRATOR_APPS]
         else:
             ids = [by_name[name] for name in sorted(wanted) if name in by_name]
         group.permissions.set(ids)
