@@ -19,6 +19,7 @@ from unfold.widgets import (
 
 from powdercoat.admin.once import OnceDialogForm
 from powdercoat.models import Customer, Job, JobTemplate
+from powdercoat.models.base import plausible_date
 from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.selectors import job_next_stage
 from powdercoat.services.notifications import customer_email_refusal
@@ -256,12 +257,15 @@ class QuickChangeForm(StatusDialogForm):
         if self.email_refusal:
             notify.disabled = True
             notify.help_text = _("Not available for this customer (see above).")
-        else:
+        elif request.user.has_perm("powdercoat.view_customer"):
             # unfold renders help text as HTML, and an address may hold markup ("<img…>"@x.com).
             notify.help_text = format_html(
                 _("Emails {address} the new status once it is saved."),
                 address=self.job.customer.email,
             )
+        else:
+            # Shop Floor sees no customer contact details (SPEC 0).
+            notify.help_text = _("Emails the customer the new status once it is saved.")
 
     def get_before_template_context(self, request, object_id=None):
         """The job, and why the customer cannot be emailed if they cannot."""
@@ -326,4 +330,9 @@ class JobFromTemplateForm(OnceDialogForm):
         queryset=Customer.objects.active().order_by("company_name", "contact_name"),
         widget=UnfoldAdminSelectWidget,
     )
-    due_date = forms.DateField(label=_("Due (optional)"), required=False, widget=DatePickerWidget)
+    due_date = forms.DateField(
+        label=_("Due (optional)"),
+        required=False,
+        widget=DatePickerWidget,
+        validators=[plausible_date],
+    )

@@ -37,6 +37,7 @@ from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.once import Done, OnceDialogForm, applied_once
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import CompanySettings, EmailLog, Invoice, Job, Payment
+from powdercoat.models.base import plausible_date
 from powdercoat.models.choices import UNPAID_INVOICE_STATUSES, InvoiceStatus, PaymentMethod
 from powdercoat.resources import InvoiceExportResource
 from powdercoat.services import invoices as invoice_services
@@ -116,7 +117,9 @@ class PaymentForm(InvoiceDialogForm):
         min_value=0.01,
         widget=UnfoldAdminDecimalFieldWidget(attrs={"step": "0.01"}),
     )
-    paid_on = forms.DateField(label=_("Date received"), widget=DatePickerWidget)
+    paid_on = forms.DateField(
+        label=_("Date received"), widget=DatePickerWidget, validators=[plausible_date]
+    )
     method = forms.ChoiceField(
         label=_("Method"), choices=PaymentMethod.choices, widget=UnfoldAdminSelectWidget
     )

@@ -51,6 +51,7 @@ from powdercoat.models import (
     TimeEntry,
     Worker,
 )
+from powdercoat.models.base import plausible_date
 from powdercoat.models.choices import WORKFLOW, PhotoKind, ReworkKind, ReworkReason
 from powdercoat.services import job_records as services
 from powdercoat.services.submissions import SubmissionRepeated, submission_once
@@ -215,7 +216,9 @@ class TimeEntryForm(RecordDialogForm):
         queryset=Worker.objects.filter(is_active=True).order_by("name"),
         widget=UnfoldAdminSelectWidget,
     )
-    work_date = forms.DateField(label=gettext_lazy("Date"), widget=DatePickerWidget)
+    work_date = forms.DateField(
+        label=gettext_lazy("Date"), widget=DatePickerWidget, validators=[plausible_date]
+    )
     started_at = forms.TimeField(
         label=gettext_lazy("Start"), required=False, widget=TimePickerWidget
     )
@@ -334,7 +337,7 @@ class IntakeForm(RecordDialogForm):
         widget=UnfoldAdminIntegerFieldWidget(attrs={"min": "0"}),
     )
     received_at = forms.DateTimeField(
-        label=gettext_lazy("Received at"), widget=DateTimePickerWidget
+        label=gettext_lazy("Received at"), widget=DateTimePickerWidget, validators=[plausible_date]
     )
     condition_notes = forms.CharField(
         label=gettext_lazy("Condition"),

@@ -6,7 +6,10 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,6 +25,7 @@ from powdercoat.documents.pdf import letterhead
 from powdercoat.documents.work_order import sample_work_order_pdf
 from powdercoat.models import CompanySettings
 from powdercoat.models.settings import new_display_key
+from powdercoat.pictures import DOCUMENT_PICTURE_SIDE, picture_shrunk
 
 # A display key goes into the TV's address: long enough not to be guessed, and URL-safe.
 DISPLAY_KEY_MIN_LENGTH = 16
@@ -34,6 +38,13 @@ class CompanySettingsForm(forms.ModelForm):
     class Meta:
         model = CompanySettings
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose the fields)
+
+    def clean_logo(self):
+        """A new logo is checked and kept at most 1,200 pixels across: it is on every PDF."""
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            return picture_shrunk(logo, longest_side=DOCUMENT_PICTURE_SIDE)
+        return logo
 
     def clean_display_key(self) -> str:
         """At least 16 letters, digits, "-" or "_"; the Rotate button makes a good one."""
@@ -111,6 +122,13 @@ class CompanySettingsAdmin(ModelAdmin):
     form = CompanySettingsForm
     readonly_fields = ("display_url",)
     actions_detail = ("rotate_display_key",)
+
+    def save_model(self, request, obj, form, change):
+        """Save; a replaced or cleared logo's old file is deleted, so its address leads nowhere."""
+        previous = CompanySettings.objects.filter(pk=obj.pk).values_list("logo", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if previous and previous != obj.logo.name:
+            transaction.on_commit(lambda: default_storage.delete(previous))
 
     def has_add_permission(self, request):
         """The one settings record always exists; nothing to add."""
@@ -236,8 +254,9 @@ def _preview_logo(posted, *, saved: str) -> str:
     """The logo the preview shows: a newly chosen file, none if cleared, else the saved one."""
     if posted is False:  # the "clear" box was ticked
         return ""
-    if isinstance(posted, UploadedFile):
+    if isinstance(posted, File) and not getattr(posted, "url", None):  # chosen, not saved
         posted.seek(0)
         encoded = base64.b64encode(posted.read()).decode("ascii")
-        return f"data:{posted.content_type or 'image/png'};base64,{encoded}"
+        kind = "jpeg" if posted.name.lower().endswith((".jpg", ".jpeg")) else "png"
+        return f"data:image/{kind};base64,{encoded}"
     return saved

@@ -1,6 +1,10 @@
 """Abstract building blocks shared by the concrete models."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +38,28 @@ MONEY_FIELDS = frozenset(
         "unit_price",
     }
 )
+
+
+# Names that go into e-mail subjects and letterheads are one line.
+single_line = RegexValidator(
+    r"[\r\n]", inverse_match=True, message=_("Keep this on one line (no line breaks).")
+)
+
+
+# Dates a person types: a year of 1 or 9999 is a slip of the keyboard, and date sums on it
+# (a due date 30 days on) would overflow.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
+
+
+def plausible_date(value) -> None:
+    """Refuse a date (or the date of a moment) outside 2000-2099, in words."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_DATE.strftime("%Y"), "last": LATEST_DATE.strftime("%Y")}
+        )
 
 
 class TimeStampedModel(models.Model):

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from powdercoat.models.base import TimeStampedModel
 from powdercoat.models.choices import PREP_STAGES, PrepPricing
 from powdercoat.models.items import CoatBase
+from powdercoat.pictures import UnguessableName, validate_picture
 from powdercoat.querysets import CatalogProductQuerySet, PrepServiceQuerySet
 
 
@@ -57,7 +58,12 @@ class PrepService(TimeStampedModel):
 class CatalogProduct(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
-    image = models.ImageField(_("image"), upload_to="catalog/%Y/%m/", blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to=UnguessableName("catalog"),
+        blank=True,
+        validators=[validate_picture],
+    )
     category = models.CharField(
         _("category"),
         max_length=80,

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from powdercoat.models.base import (
     StatusGuardedModel,
     TimeStampedModel,
+    plausible_date,
     reversal_link,
     user_stamp,
 )
@@ -34,8 +35,10 @@ class Invoice(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, Tim
         on_delete=models.PROTECT,
         related_name="invoices",
     )
-    invoice_date = models.DateField(_("invoice date"), default=timezone.localdate)
-    due_date = models.DateField(_("due date"))
+    invoice_date = models.DateField(
+        _("invoice date"), default=timezone.localdate, validators=[plausible_date]
+    )
+    due_date = models.DateField(_("due date"), validators=[plausible_date])
     status = FSMField(
         _("status"), choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT, protected=True
     )
@@ -162,7 +165,7 @@ class Payment(models.Model):
     invoice = models.ForeignKey(
         Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="payments"
     )
-    paid_on = models.DateField(_("date"), default=timezone.localdate)
+    paid_on = models.DateField(_("date"), default=timezone.localdate, validators=[plausible_date])
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     method = models.CharField(
         _("method"), max_length=16, choices=PaymentMethod.choices, default=PaymentMethod.CARD

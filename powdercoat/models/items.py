@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from powdercoat import pricing
 from powdercoat.models.choices import COATING_CATEGORIES, CoatLayer, ItemKind, PrepPricing, Shape
+from powdercoat.pictures import UnguessableName, validate_picture
 
 # The records a line item can belong to; exactly one of these foreign keys is set on each row.
 OWNER_FIELDS = ("job", "template", "quote")
@@ -128,7 +129,9 @@ class LineItem(models.Model):
     photo_estimated = models.BooleanField(
         _("photo estimated"), default=False, help_text=_("Area and labour came from a photo.")
     )
-    photo = models.ImageField(_("photo"), upload_to="items/%Y/%m/", blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to=UnguessableName("items"), blank=True, validators=[validate_picture]
+    )
     shape = models.CharField(_("shape"), max_length=16, choices=Shape.choices, blank=True)
     dimensions = models.JSONField(
         _("dimensions (inches)"), default=dict, blank=True, help_text=_("The measured shape.")

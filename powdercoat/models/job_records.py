@@ -7,8 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from powdercoat.models.base import user_stamp
+from powdercoat.models.base import plausible_date, user_stamp
 from powdercoat.models.choices import JobStatus, PhotoKind, ReworkKind, ReworkReason
+from powdercoat.pictures import UnguessableName, validate_picture
 
 
 class JobPhoto(models.Model):
@@ -17,7 +18,9 @@ class JobPhoto(models.Model):
     job = models.ForeignKey(
         "powdercoat.Job", verbose_name=_("job"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(_("photo"), upload_to="jobs/%Y/%m/")
+    image = models.ImageField(
+        _("photo"), upload_to=UnguessableName("jobs"), validators=[validate_picture]
+    )
     kind = models.CharField(
         _("type"), max_length=16, choices=PhotoKind.choices, default=PhotoKind.PROGRESS
     )
@@ -68,7 +71,7 @@ class TimeEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="time_entries",
     )
-    work_date = models.DateField(_("date"), default=timezone.localdate)
+    work_date = models.DateField(_("date"), default=timezone.localdate, validators=[plausible_date])
     started_at = models.TimeField(_("start"), null=True, blank=True)
     ended_at = models.TimeField(_("end"), null=True, blank=True)
     hours = models.DecimalField(
@@ -139,7 +142,9 @@ class PartIntake(models.Model):
     job = models.OneToOneField(
         "powdercoat.Job", verbose_name=_("job"), on_delete=models.CASCADE, related_name="intake"
     )
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_at = models.DateTimeField(
+        _("received at"), default=timezone.now, validators=[plausible_date]
+    )
     received_by = user_stamp(_("received by"))
     expected_count = models.PositiveIntegerField(_("pieces expected"))
     actual_count = models.PositiveIntegerField(_("pieces received"))

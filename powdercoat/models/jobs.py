@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, user_stamp
+from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, plausible_date, user_stamp
 from powdercoat.models.choices import (
     CLOSED_STAGES,
     PREP_STAGES,
@@ -60,8 +60,10 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
     description = models.CharField(_("description"), max_length=300)
     project_name = models.CharField(_("project name"), max_length=200, blank=True)
     po_number = models.CharField(_("PO number"), max_length=60, blank=True)
-    scheduled_date = models.DateField(_("scheduled"), null=True, blank=True)
-    due_date = models.DateField(_("due"), null=True, blank=True)
+    scheduled_date = models.DateField(
+        _("scheduled"), null=True, blank=True, validators=[plausible_date]
+    )
+    due_date = models.DateField(_("due"), null=True, blank=True, validators=[plausible_date])
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, user_stamp
+from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, plausible_date, user_stamp
 from powdercoat.models.choices import OPEN_QUOTE_STATUSES, QuoteStatus
 from powdercoat.querysets import QuoteQuerySet
 
@@ -80,8 +80,12 @@ class Quote(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, TimeS
     prospect_email = models.EmailField(_("prospect email"), blank=True)
     prospect_phone = models.CharField(_("prospect phone"), max_length=40, blank=True)
     description = models.CharField(_("description"), max_length=300)
-    quote_date = models.DateField(_("quote date"), default=timezone.localdate)
-    valid_until = models.DateField(_("valid until"), default=default_valid_until)
+    quote_date = models.DateField(
+        _("quote date"), default=timezone.localdate, validators=[plausible_date]
+    )
+    valid_until = models.DateField(
+        _("valid until"), default=default_valid_until, validators=[plausible_date]
+    )
     status = FSMField(
         _("status"), choices=QuoteStatus.choices, default=QuoteStatus.DRAFT, protected=True
     )

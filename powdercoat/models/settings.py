@@ -10,7 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from powdercoat.models.base import single_line
 from powdercoat.models.inventory import hex_colour
+from powdercoat.pictures import UnguessableName, validate_picture
 
 
 def new_display_key() -> str:
@@ -55,8 +57,21 @@ class CompanySettings(models.Model):
     SINGLETON_ID = 1
 
     # Identity and contact (letterhead, email reply-to).
-    name = models.CharField(_("company name"), max_length=200, default="Our Powder Coating Shop")
-    logo = models.ImageField(_("logo"), upload_to="company/", blank=True)
+    name = models.CharField(
+        _("company name"),
+        max_length=200,
+        default="Our Powder Coating Shop",
+        validators=[single_line],
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=UnguessableName("company"),
+        blank=True,
+        validators=[validate_picture],
+        help_text=_(
+            "JPEG, PNG, WebP or GIF; stored at most 1,200 pixels across for the documents."
+        ),
+    )
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(
@@ -77,7 +92,8 @@ class CompanySettings(models.Model):
     payment_terms_days = models.PositiveSmallIntegerField(
         _("payment terms (days)"),
         default=30,
-        help_text=_("Invoices fall due after this many days."),
+        validators=[MaxValueValidator(365)],
+        help_text=_("Invoices fall due after this many days (at most a year)."),
     )
     labor_rate = _money(_("labour rate per hour"), "65.00")
     coating_rate_per_sqft = _money(_("coating rate per sq ft"), "3.50")

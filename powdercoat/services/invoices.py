@@ -22,6 +22,7 @@ from powdercoat import pricing
 from powdercoat.badges import money_label
 from powdercoat.documents.pdf import render_pdf
 from powdercoat.models import CompanySettings, Customer, Invoice, InvoiceLine, Job, Payment
+from powdercoat.models.base import plausible_date
 from powdercoat.models.choices import InvoiceStatus, JobStatus, PaymentMethod
 from powdercoat.selectors import job_items_with_details
 from powdercoat.services.checks import ConfirmationNeeded, Figure
@@ -152,6 +153,8 @@ def invoice_update(*, invoice: Invoice, user: AbstractBaseUser | None) -> Invoic
     current = _locked(invoice)
     if current.status == InvoiceStatus.VOID:
         raise ValidationError(f"{current.number} is void; it can no longer be changed.")
+    plausible_date(invoice.invoice_date)
+    plausible_date(invoice.due_date)
     if invoice.due_date < invoice.invoice_date:
         raise ValidationError("The due date cannot be before the invoice date.")
     current.invoice_date = invoice.invoice_date
@@ -238,6 +241,7 @@ def payment_record(
     if method not in PaymentMethod.values:
         raise ValidationError("Pick how the customer paid.")
     company = CompanySettings.load()
+    plausible_date(paid_on)
     if paid_on > timezone.localdate(timezone=company.zone):
         raise ValidationError("A payment cannot be dated in the future.")
     if not confirmed and (question := _repeat_payment_question(current, amount)) is not None:

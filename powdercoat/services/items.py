@@ -32,6 +32,7 @@ from powdercoat.models import (
 )
 from powdercoat.models.choices import COATING_CATEGORIES, ItemKind, JobStatus, QuoteStatus
 from powdercoat.models.items import OWNER_FIELDS
+from powdercoat.pictures import DOCUMENT_PICTURE_SIDE, picture_shrunk
 
 # Uploads waiting for the wizard to finish live here; finishing moves them onto the item.
 WIZARD_UPLOADS = "wizard"
@@ -305,10 +306,10 @@ def catalog_product_create_from_draft(
         unit_price=unit_price,
     )
     if draft.photo_name:
+        # The catalogue picture is printed on work orders: kept small, whatever the photo was.
         with default_storage.open(draft.photo_name, "rb") as photo:
-            product.image.save(
-                posixpath.basename(draft.photo_name), ContentFile(photo.read()), save=False
-            )
+            picture = picture_shrunk(photo, longest_side=DOCUMENT_PICTURE_SIDE)
+        product.image.save(posixpath.basename(picture.name), picture, save=False)
     product._history_user = user
     product.full_clean(exclude=["image"])
     product.save()

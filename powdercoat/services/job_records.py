@@ -18,7 +18,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
-from PIL import Image
 
 from powdercoat import badges
 from powdercoat.models import (
@@ -30,11 +29,11 @@ from powdercoat.models import (
     TimeEntry,
     Worker,
 )
+from powdercoat.models.base import plausible_date
 from powdercoat.models.choices import JobStatus, PhotoKind, ReworkKind, ReworkReason
+from powdercoat.pictures import BROWSER_FORMATS, picture_format
 
 MEGABYTE = 1024 * 1024
-# Formats every browser shows as a thumbnail; the stored file gets the matching extension.
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 MAX_HOURS_PER_ENTRY = Decimal("24")
 NOTE_MAX_LENGTH = 5000
 
@@ -65,20 +64,7 @@ def _check_photo(upload: UploadedFile, max_bytes: int) -> _CheckedPhoto:
         raise ValidationError(
             f"“{name}” is {_megabytes(upload.size)} MB; photos can be up to {photo_max_mb():g} MB."
         )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as picture:
-            picture_format = picture.format
-            picture.verify()
-    except Exception as error:  # Pillow raises many kinds for a broken or foreign file
-        raise ValidationError(f"“{name}” is not a picture we can read.") from error
-    finally:
-        upload.seek(0)
-    extension = PHOTO_FORMATS.get(picture_format or "")
-    if extension is None:
-        raise ValidationError(
-            f"“{name}” is a {picture_format} picture; send JPEG, PNG, WebP or GIF."
-        )
+    extension = BROWSER_FORMATS[picture_format(upload, name=name)]
     stem = get_valid_filename(os.path.splitext(name)[0])[:80] or "photo"
     return _CheckedPhoto(upload=upload, stored_name=f"{stem}.{extension}")
 
@@ -168,6 +154,7 @@ def time_entry_add(
     """
     if not worker.is_active:
         raise ValidationError(f"{worker.name} is no longer an active worker; pick someone else.")
+    plausible_date(work_date)
     if work_date > timezone.localdate():
         raise ValidationError({"work_date": "Time can't be logged for a day that hasn't come yet."})
     if stage and stage not in JobStatus.values:
@@ -296,6 +283,7 @@ def part_intake_save(
     if actual_count is None or actual_count < 0:
         raise ValidationError("The pieces received can't be negative.")
     received_at = received_at or timezone.now()
+    plausible_date(received_at)
     if received_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError("The parts can't have been received in the future.")
     # The job row lock makes two first intakes of the same job one after the other.

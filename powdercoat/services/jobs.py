@@ -24,6 +24,7 @@ from powdercoat.models import (
     StatusChange,
     Worker,
 )
+from powdercoat.models.base import plausible_date
 from powdercoat.models.choices import WORKFLOW, JobStatus, Priority
 from powdercoat.selectors import job_needed_prep_stages
 from powdercoat.services import notifications
@@ -82,7 +83,12 @@ def _alert_if_raised_to_urgent(
 
 
 def _check_dates(job: Job) -> None:
-    """The model's own date rule (due not before scheduled), whoever calls the service."""
+    """The model's date rules (plausible years, due not before scheduled), whoever calls."""
+    for name in ("scheduled_date", "due_date"):
+        try:
+            plausible_date(getattr(job, name))
+        except ValidationError as error:
+            raise ValidationError({name: error.messages}) from None
     job.clean()
 
 

@@ -58,6 +58,9 @@ def email_after_commit(
     to = (to or "").strip()
     if not to:
         raise ValidationError("There is no email address to send this to; add one first.")
+    # A subject is one header line: a line break in a name it quotes would make the mail
+    # library refuse every message (BadHeaderError).
+    subject = " ".join(subject.split())
     company = CompanySettings.load()
     reply_to = [company.email] if company.email else None
 

@@ -266,7 +266,7 @@ def test_a_file_that_is_not_a_picture_is_refused_by_name(company, floor_client, 
         {"photos": [_png("ok.png"), fake], "kind": "issue", "caption": "", "submission_key": key},
     )
     assert response.status_code == 200
-    assert "“notes.jpg” is not a picture we can read." in response.content.decode()
+    assert "“notes.jpg” is not a picture we can read; send a JPEG" in response.content.decode()
     assert JobPhoto.objects.count() == 0
     assert [p for p in media.rglob("*") if p.is_file()] == []
 

@@ -70,7 +70,9 @@ def test_renamed_text_file_refuses_the_whole_upload(company, media):
         services.job_photos_add(
             job=job, files=[png_upload("good.png"), fake], kind=PhotoKind.ISSUE, user=None
         )
-    assert refused.value.messages == ["“notes.jpg” is not a picture we can read."]
+    assert refused.value.messages == [
+        "“notes.jpg” is not a picture we can read; send a JPEG, PNG, WebP or GIF."
+    ]
     assert JobPhoto.objects.count() == 0
     assert _stored_files(media) == []
 
@@ -103,12 +105,12 @@ def test_default_limit_is_ten_megabytes(company, media):
 
 
 def test_picture_in_a_format_browsers_do_not_show_is_refused(company, media):
-    """A real TIFF is refused: the job page could not show it."""
+    """A real TIFF is refused by its content: the job page could not show it."""
     buffer = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buffer, format="TIFF")
     tiff = SimpleUploadedFile("scan.tiff", buffer.getvalue(), "image/tiff")
     with pytest.raises(
-        ValidationError, match=re.escape("“scan.tiff” is a TIFF picture; send JPEG, PNG")
+        ValidationError, match=re.escape("“scan.tiff” is not a picture we can read; send a JPEG")
     ):
         services.job_photos_add(
             job=job_at(JobStatus.COATING), files=[tiff], kind=PhotoKind.AFTER, user=None
@@ -116,14 +118,14 @@ def test_picture_in_a_format_browsers_do_not_show_is_refused(company, media):
 
 
 def test_stored_photo_takes_the_extension_of_its_real_format(company, media):
-    """A PNG uploaded as page.html is stored as page.png, never served as a web page."""
+    """A PNG uploaded as page.html is stored under a random name ending .png, never .html."""
     photo = services.job_photos_add(
         job=job_at(JobStatus.COATING),
         files=[png_upload("page.html")],
         kind=PhotoKind.PROGRESS,
         user=None,
     )[0]
-    assert photo.image.name.endswith("/page.png")
+    assert re.fullmatch(r"jobs/\d{4}/\d{2}/[\w-]{24}\.png", photo.image.name)
 
 
 def test_no_files_is_refused(company, media):
