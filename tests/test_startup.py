@@ -15,10 +15,21 @@ def test_production_refuses_the_development_key(settings):
 
 
 def test_production_starts_with_a_real_key(settings):
-    """DEBUG off with a real key: no objection."""
+    """DEBUG off with a long random key: no objection."""
     settings.DEBUG = False
-    settings.SECRET_KEY = "k" * 60
+    settings.SECRET_KEY = "Zq8-vT2mW_k9xR4pL7nB1cY6hJ3sD0fG5aE8uI2oQ7wV4tK1zX9rN6bM3yH0jC5dF"
     refuse_insecure_production()
+
+
+@pytest.mark.parametrize(
+    "key", ["short", "k" * 60, "django-insecure-" + "Zq8vT2mWk9xR4pL7nB1cY6hJ3sD0fG5aE8uI2o"]
+)
+def test_production_refuses_a_weak_key(key, settings):
+    """A short key, one of a single repeated character, or Django's insecure default: refused."""
+    settings.DEBUG = False
+    settings.SECRET_KEY = key
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY is too weak"):
+        refuse_insecure_production()
 
 
 def test_development_may_use_the_development_key(settings):

@@ -30,11 +30,12 @@ REFRESH_SECONDS = 60
 
 
 def _selected_worker(request) -> int | None:
-    """The worker id of `?worker=`, or None for everyone (a bad value means everyone)."""
-    try:
-        return int(request.GET.get("worker", ""))
-    except ValueError:
+    """The worker id of `?worker=`, or None for everyone (a bad or huge value means everyone)."""
+    text = request.GET.get("worker", "")
+    # A database id has at most 18 digits; anything longer would overflow the query.
+    if not text.isdigit() or len(text) > 18:
         return None
+    return int(text)
 
 
 def _list_context(request) -> dict:

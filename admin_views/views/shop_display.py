@@ -1,11 +1,12 @@
 """The Shop Display: the shop TV's full-screen board of active jobs by stage (SPEC S1).
 
 No login: the TV opens `/jobs/shop-display/?key=...` with the display key from company
-settings. Without the right key the page is a bare refusal. The board re-reads itself every
-30 seconds by swapping in `/jobs/shop-display/board/?key=...`, so the page never blinks. No
-prices, costs or contact details are on it.
+settings, and keeps the key in a cookie from then on. Without the right key the page is a bare
+refusal. The board re-reads itself every 30 seconds by swapping in `/jobs/shop-display/board/`
+(no key in that address), so the page never blinks. No prices, costs or contact details.
 """
 
+import hashlib
 import math
 import secrets
 from dataclasses import dataclass
@@ -43,13 +44,30 @@ def display_url(company: CompanySettings) -> str:
     return f"{settings.SITE_URL}{display_path(company)}"
 
 
+# After the TV has opened the address with its key once, the key rides in a cookie: the board's
+# refresh every 30 seconds then carries no key in its address, so access logs and proxies do
+# not repeat it all day. Rotating the key in company settings invalidates the cookie too.
+COOKIE_NAME = "pc_display"
+_COOKIE_SALT = "powdercoat.shop-display"
+COOKIE_MAX_AGE = 400 * 24 * 60 * 60  # the longest browsers keep a cookie
+
+
+def _fingerprint(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 def _key_is_right(request, company: CompanySettings) -> bool:
-    """The `?key=` matches the display key, compared in constant time; empty never matches."""
-    given = request.GET.get("key", "")
+    """The `?key=` (or the cookie it left) matches the display key; empty never matches."""
     expected = company.display_key or ""
-    if not given or not expected:
+    if not expected:
         return False
-    return secrets.compare_digest(given.encode(), expected.encode())
+    given = request.GET.get("key", "")
+    if given:
+        return secrets.compare_digest(given.encode(), expected.encode())
+    remembered = request.get_signed_cookie(COOKIE_NAME, default="", salt=_COOKIE_SALT)
+    return bool(remembered) and secrets.compare_digest(
+        remembered.encode(), _fingerprint(expected).encode()
+    )
 
 
 def _private(response):
@@ -100,12 +118,22 @@ def _page(request, template: str):
         return _private(render(request, "admin_views/shop/display_refused.html", status=403))
     context = {
         "company_name": company.name,
-        "board_url": (
-            f"{reverse('admin_views:shop_display_board')}?{urlencode({'key': company.display_key})}"
-        ),
+        "board_url": reverse("admin_views:shop_display_board"),
         **_board(company),
     }
-    return _private(render(request, template, context))
+    response = _private(render(request, template, context))
+    if request.GET.get("key"):
+        response.set_signed_cookie(
+            COOKIE_NAME,
+            _fingerprint(company.display_key),
+            salt=_COOKIE_SALT,
+            max_age=COOKIE_MAX_AGE,
+            path=reverse("admin_views:shop_display"),
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 @never_cache

@@ -32,7 +32,37 @@ def test_health_check_reports_an_unreachable_database(client, monkeypatch):
         raise OperationalError("connection refused")
 
     monkeypatch.setattr(CompanySettings, "load", classmethod(unreachable))
-    monkeypatch.setattr(health.connection, "cursor", unreachable)
+    monkeypatch.setattr(health, "_database_answers", unreachable)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "database unavailable"}
+
+
+@pytest.mark.django_db
+def test_a_hung_database_gets_a_quick_503_not_a_hang(client, monkeypatch):
+    """A database that does not answer in time: 503 "not answering" (the probe is abandoned)."""
+    import threading
+
+    from admin_views.views import health
+
+    release = threading.Event()
+    monkeypatch.setattr(health, "HEALTH_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(health, "_database_answers", lambda: release.wait(10))
+    try:
+        response = client.get("/healthz")
+    finally:
+        release.set()  # let the stuck probe finish so the next test gets the thread back
+    assert response.status_code == 503
+    assert response.json() == {"status": "database not answering"}
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_over_plain_http_in_production(settings):
+    """With HTTPS forced, /healthz still answers on http:// for the load balancer."""
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    browser = Client()
+    assert browser.get("/healthz").status_code == 200
+    assert browser.get("/admin/login/").status_code == 301

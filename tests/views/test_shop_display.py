@@ -87,15 +87,33 @@ def test_a_rotated_key_locks_out_the_old_address(client, company, shop):
     assert client.get(PAGE, {"key": "a-brand-new-display-key-123"}).status_code == 200
 
 
-def test_the_page_refreshes_its_board_with_the_key(client, company, shop):
-    """The board re-reads itself every 30 s from the fragment address that carries the key."""
+def test_the_board_refreshes_without_the_key_in_its_address(client, company, shop):
+    """After the first visit the key rides in a cookie: the 30 s refresh address has no key."""
     html = client.get(PAGE, {"key": company.display_key}).content.decode()
-    assert f'hx-get="{BOARD}?key={company.display_key}"' in html
+    assert f'hx-get="{BOARD}"' in html
+    assert company.display_key not in html
     assert 'hx-trigger="every 30s"' in html
-    fragment = client.get(BOARD, {"key": company.display_key})
+    fragment = client.get(BOARD)  # the cookie from the visit above, no ?key=
     assert fragment.status_code == 200
     assert "<html" not in fragment.content.decode()
     assert shop["rush"].number in fragment.content.decode()
+
+
+def test_the_cookie_stops_working_when_the_key_is_rotated(client, company, shop):
+    """A TV with the old key's cookie is refused after the key changes."""
+    client.get(PAGE, {"key": company.display_key})
+    assert client.get(BOARD).status_code == 200
+    company.display_key = "a-brand-new-display-key-456"
+    company.save()
+    assert client.get(BOARD).status_code == 403
+    assert client.get(PAGE).status_code == 403
+
+
+def test_a_browser_without_the_key_or_its_cookie_gets_the_refusal(company, shop):
+    """A fresh browser opening the board address gets nothing but the refusal."""
+    from django.test import Client
+
+    assert Client().get(BOARD).status_code == 403
 
 
 def test_the_key_stays_out_of_referrers_and_caches(client, company, shop):

@@ -182,3 +182,10 @@ def test_without_javascript_advance_comes_back_to_the_list(floor_client, company
     )
     assert response.redirect_chain[-1][0] == f"{PAGE}#job-{job.number}"
     assert f"{job.number}: Coating → Curing." in response.content.decode()
+
+
+@pytest.mark.parametrize("worker", ["99999999999999999999999", "-1", "1e5", "abc"])
+def test_a_huge_or_odd_worker_filter_shows_everyone(worker, floor_client, company):
+    """?worker= that names nobody possible is ignored: the whole list, not a server error."""
+    floor_job(JobStatus.COATING)
+    assert floor_client.get(PAGE, {"worker": worker}).status_code == 200
