@@ -5,16 +5,22 @@ choice or a piece of text, with the words a person reads when it cannot. The res
 `powdercoat/resources.py` put these together per list (SPEC X).
 """
 
+import contextlib
 import csv
 import io
+import os
 import re
+import secrets
+import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import tablib
 from django.conf import settings
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
+from import_export.tmp_storages import TempFolderStorage
 from import_export.widgets import CharWidget, DateTimeWidget, DateWidget, Widget
 
 # A text cell starting with one of these runs as a formula when a spreadsheet program opens it.
@@ -33,6 +39,76 @@ def safe_cell(text: str) -> str:
 def max_upload_bytes() -> int:
     """The largest spreadsheet the import page accepts (setting SPREADSHEET_MAX_MB)."""
     return int(settings.SPREADSHEET_MAX_MB * 1024 * 1024)
+
+
+def max_unpacked_bytes() -> int:
+    """The most an .xlsx may unpack to (setting SPREADSHEET_MAX_UNPACKED_MB)."""
+    return int(settings.SPREADSHEET_MAX_UNPACKED_MB * 1024 * 1024)
+
+
+def check_unpacked_size(data: bytes) -> None:
+    """Refuse an .xlsx (a zip) that would unpack to more than the limit, before reading it.
+
+    A 265 KB file can hold a 256 MiB string; the upload limit only sees the packed size. The
+    sizes the zip declares are what Python's zipfile will unpack at most, so checking them is
+    enough.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise _not_readable(_("an Excel (.xlsx)")) from error
+    if unpacked > max_unpacked_bytes():
+        raise SpreadsheetError(
+            _(
+                "This Excel file unpacks to %(size)s MB, more than the %(limit)s MB the import "
+                "reads. Save only the sheet and columns you need, or split it into smaller files."
+            )
+            % {
+                "size": f"{unpacked / (1024 * 1024):,.0f}",
+                "limit": settings.SPREADSHEET_MAX_UNPACKED_MB,
+            }
+        )
+
+
+class SpreadsheetPreviewStorage(TempFolderStorage):
+    """Where an uploaded spreadsheet waits between the preview and Confirm import.
+
+    A folder of its own (SPREADSHEET_PREVIEW_DIR) with random names: the Confirm form names its
+    file, and a name that is not one of ours never opens anything else on the server. Files
+    older than a day (previews nobody confirmed) are deleted whenever a new one is written.
+    """
+
+    PREFIX = "preview-"
+    _NAME = re.compile(r"^preview-[A-Za-z0-9_-]{24,64}$")
+    MAX_AGE_SECONDS = 24 * 60 * 60
+
+    @staticmethod
+    def folder() -> Path:
+        path = Path(settings.SPREADSHEET_PREVIEW_DIR)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def get_full_path(self) -> str:
+        if not self.name or not self._NAME.match(os.path.basename(self.name)):
+            raise FileNotFoundError("not a spreadsheet preview of this shop")
+        return str(self.folder() / os.path.basename(self.name))
+
+    def _open(self, mode="r"):
+        if not self.name:
+            # A new preview: the upload's bytes are written as they came (as import-export's
+            # own temporary file does).
+            self._prune()
+            self.name = f"{self.PREFIX}{secrets.token_urlsafe(24)}"
+            return open(self.get_full_path(), "wb")
+        return open(self.get_full_path(), mode, encoding=self.encoding)
+
+    def _prune(self) -> None:
+        cutoff = datetime.now().timestamp() - self.MAX_AGE_SECONDS
+        for path in self.folder().glob(f"{self.PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
 
 
 def show_value(value) -> str:
@@ -195,6 +271,7 @@ class XLSX(base_formats.XLSX):
         """Rows of the first sheet, numbered as Excel numbers them."""
         import openpyxl
 
+        check_unpacked_size(in_stream)
         try:
             book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=False)
         except Exception as error:  # BadZipFile, KeyError, ...: openpyxl has many ways to fail

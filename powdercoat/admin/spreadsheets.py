@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -24,7 +25,13 @@ from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExpor
 from powdercoat.admin.mixins import can_see_prices
 from powdercoat.admin.once import response_applied_once
 from powdercoat.services.submissions import submission_key_issue
-from powdercoat.spreadsheets import FORMATS, XLSX, SpreadsheetError, max_upload_bytes
+from powdercoat.spreadsheets import (
+    FORMATS,
+    XLSX,
+    SpreadsheetError,
+    SpreadsheetPreviewStorage,
+    max_upload_bytes,
+)
 
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 _FORMAT_NAMES = {"csv": gettext_lazy("CSV"), "xlsx": gettext_lazy("Excel (.xlsx)")}
@@ -117,6 +124,24 @@ class SpreadsheetExportMixin(ExportMixin):
         """Office roles only: exports carry prices, costs and customer details (SPEC 0)."""
         return self.has_view_permission(request) and can_see_prices(request)
 
+    def export_action(self, request):
+        """The export page; an address with a filter the list does not know (a tracking
+        parameter, a mistyped link) goes back to the list with a message, not a server error."""
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            unknown = ", ".join(sorted(request.GET)) or "?"
+            messages.error(
+                request,
+                _(
+                    "This export address carries something the list cannot filter by (%(names)s). "
+                    "Filter the list here, then press Export again."
+                )
+                % {"names": unknown},
+            )
+            opts = self.opts
+            return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
     def get_export_data(self, file_format, request, queryset, **kwargs):
         """The file's bytes; Excel gets real number and date cells, CSV plain text."""
         if not self.has_export_permission(request):
@@ -139,6 +164,7 @@ class SpreadsheetImportExportMixin(ImportMixin, SpreadsheetExportMixin):
     import_template_name = "admin/powdercoat/spreadsheet_import.html"
     import_form_class = SpreadsheetImportForm
     confirm_form_class = SpreadsheetConfirmForm
+    tmp_storage_class = SpreadsheetPreviewStorage
     import_formats = FORMATS
 
     def has_import_permission(self, request):
