@@ -296,14 +296,18 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Opening stock is booked once, when the item is created.
-        self.fields["kind"].choices = [
-            choice for choice in ActivityKind.choices if choice[0] != ActivityKind.OPENING
-        ]
-        self.fields["unit_cost"].required = False
+        # The fields are there only on the Add page (a row's own page is read-only), and the
+        # cost only for those who see prices.
+        if "kind" in self.fields:
+            # Opening stock is booked once, when the item is created.
+            self.fields["kind"].choices = [
+                choice for choice in ActivityKind.choices if choice[0] != ActivityKind.OPENING
+            ]
+        if "unit_cost" in self.fields:
+            self.fields["unit_cost"].required = False
 
     def clean(self):
-        """Refuse an amount the ledger cannot book, with the ledger's own words."""
+        """Refuse an amount or a cost the ledger cannot book, with the ledger's own words."""
         cleaned = super().clean()
         kind, quantity = cleaned.get("kind"), cleaned.get("quantity")
         if kind and quantity is not None:
@@ -311,6 +315,9 @@ class ActivityForm(forms.ModelForm):
                 signed_change(kind, quantity)
             except ValidationError as error:
                 self.add_error("quantity", error)
+        unit_cost = cleaned.get("unit_cost")
+        if unit_cost is not None and unit_cost < 0:
+            self.add_error("unit_cost", _("A unit cost cannot be negative."))
         return cleaned
 
     def _post_clean(self):

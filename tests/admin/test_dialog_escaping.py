@@ -34,3 +34,11 @@ def test_a_name_with_markup_is_text_in_the_change_customer_dialog(company, offic
     html = _dialog(office_client, job, "change-customer")
     assert "<script>alert(2)</script>" not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+def test_shop_floor_is_not_shown_the_customers_email_in_change_status(company, floor_client):
+    """The floor may notify the customer, but the dialog does not tell them the address."""
+    customer = CustomerFactory(email="parts@ridge.example")
+    html = _dialog(floor_client, job_at(JobStatus.COATING, customer=customer), "quick-change")
+    assert "Emails the customer the new status" in html
+    assert "parts@ridge.example" not in html
