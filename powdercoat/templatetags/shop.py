@@ -25,3 +25,20 @@ def money(amount):
     if amount is None or amount == "":
         return "—"
     return badges.money_label(amount)
+
+
+# The PDF renderer only breaks lines at spaces: a longer run of letters would run out of its
+# cell and over its neighbour (a 90-letter company name over the document's title).
+_LONGEST_UNBROKEN = 24
+
+
+@register.filter
+def breakable(text) -> str:
+    """Text with a space put into every run of more than 24 letters, so a PDF can wrap it."""
+    words = []
+    for word in str(text or "").split(" "):
+        while len(word) > _LONGEST_UNBROKEN:
+            words.append(word[:_LONGEST_UNBROKEN])
+            word = word[_LONGEST_UNBROKEN:]
+        words.append(word)
+    return " ".join(words)

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from powdercoat.documents.work_order import work_order_pdf
 from powdercoat.models import Job, PartIntake
 from powdercoat.models.choices import Priority
+from powdercoat.templatetags.shop import breakable
 from tests.factories import (
     CatalogProductFactory,
     CustomerFactory,
@@ -289,3 +290,15 @@ def test_queries_do_not_grow_with_items(shop, django_assert_max_num_queries):
         work_order_pdf(job=small, prices_allowed=True, contact_allowed=True, company=shop)
     with django_assert_max_num_queries(len(captured)):
         work_order_pdf(job=large, prices_allowed=True, contact_allowed=True, company=shop)
+
+
+def test_a_very_long_company_name_wraps_instead_of_running_over_the_title(company, caplog):
+    """A 100-letter name with no spaces is broken into lines, and the footer still fits."""
+    company.name = "IroncladPowderCoatingAndIndustrialFinishingCompanyOfGreaterOklahomaCity" * 2
+    company.save()
+    assert all(len(word) <= 24 for word in breakable(company.name).split(" "))
+    job = JobFactory()
+    with caplog.at_level("WARNING"):
+        pdf = work_order_pdf(job=job, prices_allowed=False, contact_allowed=False)
+    assert pdf.startswith(b"%PDF")
+    assert not [r for r in caplog.records if "Give the @frame more height" in r.getMessage()]
