@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "powdercoat.middleware.RejectNulBytesMiddleware",
+    "powdercoat.middleware.ImpossibleInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -170,6 +171,8 @@ AUTHENTICATION_BACKENDS = [
 # person out of their own desk, and one login being guessed leaves colleagues' logins alone.
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# What was typed as the user name, cut to the longest a user name can be.
+AXES_USERNAME_CALLABLE = "powdercoat.admin.logins.login_username"
 # A locked login opens again on its own after this many minutes; 0 keeps it locked until the
 # Administrator unlocks it (admin, Failed logins, or `manage.py axes_reset_username NAME`).
 _LOGIN_COOLOFF_MINUTES = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 60)

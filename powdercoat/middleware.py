@@ -1,7 +1,8 @@
-"""Request middleware: every page speaks the shop's own time zone; NUL bytes are refused."""
+"""Request middleware: the shop's time zone on every page; impossible input refused in words."""
 
+from django.core.paginator import InvalidPage
 from django.db import DatabaseError
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.utils import timezone
 
 from powdercoat.models import CompanySettings
@@ -54,3 +55,29 @@ class RejectNulBytesMiddleware:
                 "The request contains a NUL character, which no field of this site accepts."
             )
         return self.get_response(request)
+
+
+class ImpossibleInputMiddleware:
+    """Answer what no page can handle with a clear 4xx instead of a server error.
+
+    A number too large for any database column (an id of 99999999999999999999 put into a
+    select by hand: SQLite cannot even bind it) is a 400; a page number that is not a page
+    (`?page=-1` on the admin's search) is a 404. Either way the request changed nothing: the
+    exception has already rolled its transaction back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            return HttpResponseBadRequest(
+                "A number in this request is too large for any field of this site; nothing "
+                "was changed. Go back and check what was entered."
+            )
+        if isinstance(exception, InvalidPage):
+            raise Http404("There is no such page.") from exception
+        return None

@@ -48,7 +48,9 @@ def _quantity(value: Decimal, *, signed: bool = False) -> str:
 
 
 def _change_with_unit(activity: InventoryActivity) -> str:
-    """ "-1.2 lb", and for a row that cancels another "+1.2 lb (reversal of #41)"."""
+    """The change as "-1.2 lb", and "+1.2 lb (reversal of #41)" for a row that cancels one."""
+    if activity.quantity is None:  # not a ledger row at all (a tampered form shown again)
+        return "—"
     text = f"{_quantity(activity.quantity, signed=True)} {activity.item.unit}"
     if activity.reverses_id:
         text += " " + _("(reversal of #%(pk)s)") % {"pk": activity.reverses_id}
@@ -102,7 +104,7 @@ class ActivityInline(TabularInline):
     @display(description=_("balance"))
     def display_balance(self, activity):
         """Stock after this change."""
-        return _quantity(activity.balance_after)
+        return "—" if activity.balance_after is None else _quantity(activity.balance_after)
 
 
 @admin.register(InventoryItem)
@@ -500,4 +502,4 @@ class InventoryActivityAdmin(
     @display(description=_("balance"), ordering="balance_after")
     def display_balance(self, activity):
         """Stock after this change."""
-        return _quantity(activity.balance_after)
+        return "—" if activity.balance_after is None else _quantity(activity.balance_after)

@@ -329,11 +329,13 @@ class IntakeForm(RecordDialogForm):
     expected_count = forms.IntegerField(
         label=gettext_lazy("Pieces expected"),
         min_value=1,
+        max_value=services.MAX_PIECES,
         widget=UnfoldAdminIntegerFieldWidget(attrs={"min": "1"}),
     )
     actual_count = forms.IntegerField(
         label=gettext_lazy("Pieces received"),
         min_value=0,
+        max_value=services.MAX_PIECES,
         widget=UnfoldAdminIntegerFieldWidget(attrs={"min": "0"}),
     )
     received_at = forms.DateTimeField(
@@ -507,7 +509,7 @@ class JobRecordsAdminMixin:
         if object_id not in cache:
             try:
                 cache[object_id] = PartIntake.objects.filter(job_id=object_id).exists()
-            except (ValueError, ValidationError):
+            except (ValueError, ValidationError, OverflowError):
                 cache[object_id] = False
         return cache[object_id]
 

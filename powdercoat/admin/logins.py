@@ -244,3 +244,17 @@ class LoginRecordAdmin(ReadOnlyAdmin):
     search_fields = ("username", "ip_address")
     ordering = ("-attempt_time",)
     fields = ("attempt_time", "logout_time", "username", "ip_address", "user_agent", "path_info")
+
+
+# Django's user names are at most 150 characters; axes stores what was typed in a 255-character
+# column, so a 10,000-character "name" typed into the login page would be a server error.
+_USERNAME_LENGTH = 150
+
+
+def login_username(request, credentials=None) -> str | None:
+    """The user name axes counts a login attempt under: as typed, cut to 150 characters."""
+    if credentials:
+        name = credentials.get("username")
+    else:
+        name = getattr(request, "data", request.POST).get("username")
+    return None if name is None else str(name)[:_USERNAME_LENGTH]

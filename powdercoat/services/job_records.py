@@ -35,6 +35,8 @@ from powdercoat.pictures import BROWSER_FORMATS, picture_format
 
 MEGABYTE = 1024 * 1024
 MAX_HOURS_PER_ENTRY = Decimal("24")
+# More pieces than any job brings in: a typo, and more than the count columns should hold.
+MAX_PIECES = 100_000
 NOTE_MAX_LENGTH = 5000
 
 
@@ -282,6 +284,8 @@ def part_intake_save(
         raise ValidationError("The pieces expected must be at least 1.")
     if actual_count is None or actual_count < 0:
         raise ValidationError("The pieces received can't be negative.")
+    if max(expected_count, actual_count) > MAX_PIECES:
+        raise ValidationError(f"Count the pieces again: at most {MAX_PIECES:,} per job.")
     received_at = received_at or timezone.now()
     plausible_date(received_at)
     if received_at > timezone.now() + timedelta(minutes=5):
