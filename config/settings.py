@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.csp import CSP
@@ -82,6 +83,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    # The email outbox's task queue; before powdercoat, whose admin hides its stock admin page.
+    "django_tasks_db",
     "powdercoat",
     "admin_views",
 ]
@@ -253,6 +256,21 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "shop@localhost")
+
+######################################################################
+# Background tasks (django.tasks): every email leaves through the outbox
+######################################################################
+# "database" (the default): tasks wait in the database until `manage.py db_worker`
+# (django-tasks-db) runs them, so no page waits for the mail server. "immediate": a task runs
+# in the process that enqueued it, right after the commit (the tests use this).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 
 ######################################################################
 # Photo quote estimator (optional, off unless a URL is set; SPEC L6)

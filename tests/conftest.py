@@ -7,7 +7,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from powdercoat import roles
 from powdercoat.models import CompanySettings
@@ -17,6 +17,8 @@ from tests.factories import UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
 # The vision estimator stand-in server is a fixture several test modules use.
 pytest_plugins = ["tests.vision_stand_in"]
 
@@ -25,8 +27,12 @@ def pytest_configure(config):
     """Tests talk plain http, to the test client and to the live server alike.
 
     Set here rather than in a fixture because the live server builds its middleware once.
+    Tasks (the email outbox) run at once, in the test's own process, when they are enqueued
+    on commit, so a test sees an email's outcome without a worker (production: db_worker).
     """
     settings.SECURE_SSL_REDIRECT = False
+    # override_settings tells django.tasks to forget the backend it may have built already.
+    override_settings(TASKS=IMMEDIATE_TASKS).enable()
 
 
 def pytest_collection_modifyitems(config, items):

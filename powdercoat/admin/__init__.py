@@ -1,6 +1,7 @@
 """Admin registrations of the shop, one module per aggregate."""
 
 from django.contrib import admin
+from django_tasks_db.models import DBTaskResult
 
 from powdercoat.admin import (
     catalog,
@@ -19,6 +20,11 @@ from powdercoat.admin import (
 # The admin home shows the Urgent and Rush jobs above the app list (SPEC J5). Set here because
 # unfold's templates come first in the lookup, so an admin/index.html of ours would never load.
 admin.site.index_template = "admin/powdercoat/dashboard.html"
+
+# django-tasks-db registers a stock page of raw task results (its app comes before ours in
+# INSTALLED_APPS, so it is registered by now). The shop reads each email's queued / sent /
+# failed on the quote, invoice and job pages instead; the worker's log has the rest.
+admin.site.unregister(DBTaskResult)
 
 __all__ = [
     "catalog",

@@ -479,8 +479,8 @@ class InvoiceAdmin(SpreadsheetExportMixin, ShopHistoryAdmin, ModelAdmin):
 
     @display(description=_("emails"))
     def display_emails(self, invoice):
-        """Every email sent about the invoice, newest first, with failures and their reason."""
-        emails = EmailLog.objects.filter(invoice=invoice).select_related("sent_by")
+        """Every email about the invoice, newest first: queued, sent, or failed and why."""
+        emails = EmailLog.objects.for_display().filter(invoice=invoice).select_related("sent_by")
         return render_to_string("admin/powdercoat/invoice/emails.html", {"emails": emails})
 
     # -- buttons ------------------------------------------------------------------------------

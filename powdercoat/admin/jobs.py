@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -33,13 +34,13 @@ from powdercoat.admin.job_records import JobRecordsAdminMixin
 from powdercoat.admin.mixins import HidesPricesMixin, can_see_prices
 from powdercoat.admin.once import AppliedOnceAddMixin, Done, applied_once
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
-from powdercoat.models import Invoice, Job, Quote, StatusChange, Worker
-from powdercoat.models.choices import WORKFLOW, JobStatus, Priority
+from powdercoat.models import EmailLog, Invoice, Job, Quote, StatusChange, Worker
+from powdercoat.models.choices import WORKFLOW, EmailOutcome, JobStatus, Priority
 from powdercoat.resources import JobExportResource
 from powdercoat.selectors import job_next_stage
 from powdercoat.services import jobs as job_services
 from powdercoat.services.invoices import invoice_create_for_job
-from powdercoat.services.notifications import customer_email_refusal
+from powdercoat.services.notifications import customer_email_refusal, status_email_outcome
 from powdercoat.services.templates import template_create_from_job
 
 # Sort statuses in shop order rather than alphabetically.
@@ -55,7 +56,7 @@ class StatusTimelineInline(TabularInline):
     """The job's status changes, newest first: who moved it, when, and why (SPEC J3)."""
 
     model = StatusChange
-    fields = ("created_at", "display_move", "user", "note", "customer_notified")
+    fields = ("created_at", "display_move", "user", "note", "display_email")
     readonly_fields = fields
     can_delete = False
     extra = 0
@@ -73,8 +74,16 @@ class StatusTimelineInline(TabularInline):
         return False
 
     def get_queryset(self, request):
-        """Newest first, with the user, in one query."""
-        return super().get_queryset(request).select_related("user").order_by("-created_at", "-id")
+        """Newest first, with the user in one query and the customer emails in one more."""
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .prefetch_related(
+                Prefetch("emails", queryset=EmailLog.objects.for_display().order_by("-pk"))
+            )
+            .order_by("-created_at", "-id")
+        )
 
     @display(description=_("change"))
     def display_move(self, change):
@@ -84,6 +93,15 @@ class StatusTimelineInline(TabularInline):
             badges.status_badge(change.from_status),
             badges.status_badge(change.to_status),
         )
+
+    @display(description=_("customer emailed"))
+    def display_email(self, change):
+        """The email about this move: queued, sent, or failed and why; — when none was asked."""
+        email = next(iter(change.emails.all()), None)
+        if email is None:
+            # Moves from before the outbox kept only the flag.
+            return _("Yes") if change.customer_notified else "—"
+        return render_to_string("admin/powdercoat/emails/state.html", {"email": email})
 
 
 # -- the job admin ---------------------------------------------------------------------------
@@ -559,9 +577,14 @@ class JobAdmin(
         )
 
     def _tell_how_the_email_went(self, request, change):
-        change.refresh_from_db(fields=["customer_notified"])
-        if change.customer_notified:
+        outcome = status_email_outcome(change)
+        if outcome == EmailOutcome.SENT:
             messages.info(request, _("The customer was emailed the new status."))
+        elif outcome == EmailOutcome.QUEUED:
+            messages.info(
+                request,
+                _("The email to the customer is queued; the timeline shows when it has gone."),
+            )
         elif (refusal := customer_email_refusal(change.job.customer)) is not None:
             messages.warning(request, refusal)
         else:

@@ -69,11 +69,19 @@ def _when(moment) -> str:
     return f"{badges.date_label(local.date())} {local:%H:%M}"
 
 
-def _outcome(outcome: str):
-    """Sent or Failed, in words (a failure also in red)."""
-    label = EmailOutcome(outcome).label
-    if outcome == EmailOutcome.FAILED:
+def _outcome(log):
+    """Sent, Queued (with its next try after a failed one) or Failed, in words (failed in red)."""
+    label = log.get_outcome_display()
+    if log.outcome == EmailOutcome.FAILED:
         return format_html('<span class="pc-overdue">✗ {}</span>', label)
+    if log.outcome == EmailOutcome.QUEUED:
+        if log.attempts and log.next_attempt_at:
+            return _("⧗ %(label)s: try %(tries)s failed, trying again %(when)s") % {
+                "label": label,
+                "tries": log.attempts,
+                "when": _when(log.next_attempt_at),
+            }
+        return f"⧗ {label}"
     return f"✓ {label}"
 
 
@@ -460,19 +468,19 @@ class QuoteAdmin(
             format_html_join("", "<tr><td>{}</td><td>{}</td></tr>", rows),
         )
 
-    @display(description=_("emails sent"))
+    @display(description=_("emails"))
     def display_emails(self, quote):
-        """Every email of this quote: when, to whom, and whether the mail server took it."""
+        """Every email of this quote: when, to whom, queued, sent, or failed and why."""
         if quote.pk is None:
             return "—"
-        logs = list(quote.emails.all())
+        logs = list(quote.emails.for_display())
         if not logs:
             return _("No email sent yet.")
         rows = format_html_join(
             "",
             "<tr>" + _EMAIL_CELL * 4 + "</tr>",
             (
-                (_when(log.created_at), log.to_address, _outcome(log.outcome), log.error or "—")
+                (_when(log.created_at), log.to_address, _outcome(log), log.error or "—")
                 for log in logs
             ),
         )
@@ -565,13 +573,18 @@ class QuoteAdmin(
         quote_services.quote_send(quote=quote, user=request.user)
 
         def after():
-            # The email leaves when the change commits; if it failed, say so at once.
-            log = quote.emails.filter(pk__gt=last).order_by("-pk").first()
+            # The email is queued with the change and leaves in the background; if it has
+            # already failed for good, or is still waiting, say so.
+            log = quote.emails.for_display().filter(pk__gt=last).order_by("-pk").first()
             if log is not None and log.outcome == EmailOutcome.FAILED:
                 messages.error(
                     request,
                     _("%(number)s could not be emailed to %(to)s: %(reason)s")
                     % {"number": quote.number, "to": log.to_address, "reason": log.error},
+                )
+            elif log is not None and log.outcome == EmailOutcome.QUEUED:
+                messages.info(
+                    request, _("The email is queued; the Emails tab shows when it has gone.")
                 )
 
         return Done(

@@ -248,6 +248,9 @@ class PaymentMethod(models.TextChoices):
 
 
 class EmailOutcome(models.TextChoices):
+    """Where an outbox email is: waiting for a (next) try, taken by the mail server, given up."""
+
+    QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 

@@ -1,22 +1,23 @@
-"""Emails sent after commit and logged: documents and status news to customers, alerts (D4, J5, J7).
+"""Emails to customers and supervisors, through the outbox: documents, status news, alerts.
 
-The email goes out only once the database change that prompted it has committed, so a
-rolled-back change never mails anyone; a mail-server failure is written to the log with its
-reason and never undoes the change.
+SPEC D4, J5, J7. Each email is an outbox row (`EmailLog`, Queued) written in the transaction of
+the change that prompts it, so a rolled-back change mails nobody and leaves no row; once that
+transaction commits, a task (powdercoat/tasks.py) sends it in the background, with three tries.
+No page waits for the mail server, and a mail-server failure never undoes the change.
 """
 
-import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from powdercoat import roles
 from powdercoat.models import (
@@ -29,8 +30,7 @@ from powdercoat.models import (
     StatusChange,
 )
 from powdercoat.models.choices import EmailOutcome, JobStatus, Priority
-
-logger = logging.getLogger(__name__)
+from powdercoat.tasks import email_send
 
 
 @dataclass(frozen=True)
@@ -50,43 +50,40 @@ def email_after_commit(
     quote: Quote | None = None,
     invoice: Invoice | None = None,
     job: Job | None = None,
-) -> None:
-    """Schedule an email for when the current transaction commits, and log how it went.
+    status_change: StatusChange | None = None,
+) -> EmailLog:
+    """Queue an email in the outbox now, to be sent by a task once this transaction commits.
 
-    Refuses at once, in words, when there is no address to send to.
+    The row belongs to the caller's transaction: if that rolls back, there is no row and no
+    task. Refuses at once, in words, when there is no address to send to.
     """
     to = (to or "").strip()
     if not to:
         raise ValidationError("There is no email address to send this to; add one first.")
     # A subject is one header line: a line break in a name it quotes would make the mail
     # library refuse every message (BadHeaderError).
-    subject = " ".join(subject.split())
+    subject = " ".join(subject.split())[:300]
     company = CompanySettings.load()
-    reply_to = [company.email] if company.email else None
-
-    def send() -> None:
-        message = EmailMessage(subject=subject, body=body, to=[to], reply_to=reply_to)
-        if attachment is not None:
-            message.attach(attachment.filename, attachment.content, attachment.mimetype)
-        outcome, error = EmailOutcome.SENT, ""
-        try:
-            message.send()
-        except Exception as problem:  # any mail-server failure is recorded, never raised
-            outcome, error = EmailOutcome.FAILED, f"{type(problem).__name__}: {problem}"
-            logger.warning("Email %r to %s failed: %s", subject, to, error)
-        EmailLog.objects.create(
-            quote=quote,
-            invoice=invoice,
-            job=job,
-            to_address=to,
-            subject=subject[:300],
-            attachment_name=attachment.filename if attachment else "",
-            outcome=outcome,
-            error=error,
-            sent_by=user,
-        )
-
-    transaction.on_commit(send)
+    email = EmailLog.objects.create(
+        quote=quote,
+        invoice=invoice,
+        job=job,
+        status_change=status_change,
+        to_address=to,
+        reply_to=company.email or "",
+        subject=subject,
+        body=body,
+        attachment_name=attachment.filename if attachment else "",
+        attachment_type=attachment.mimetype if attachment else "",
+        attachment_content=attachment.content if attachment else b"",
+        outcome=EmailOutcome.QUEUED,
+        next_attempt_at=timezone.now(),
+        sent_by=user,
+    )
+    # Robust: the change has committed by then, so a failing enqueue must not turn the page
+    # into an error; the row stays Queued and `manage.py requeue_emails` picks it up.
+    transaction.on_commit(partial(email_send.enqueue, email.pk), robust=True)
+    return email
 
 
 # -- job status emails to the customer (SPEC J7) ---------------------------------------------
@@ -103,11 +100,12 @@ def customer_email_refusal(customer: Customer) -> str | None:
 
 
 def job_status_email(*, change: StatusChange, user: AbstractBaseUser | None) -> bool:
-    """Email the customer that their job moved, once the move commits; False when they get none.
+    """Queue an email telling the customer that their job moved; False when they get none.
 
     The customer's own choice wins: with notifications off or no address nothing is sent,
-    whatever the person asked for. When the mail server refuses, the log says why and the
-    timeline stops claiming the customer was emailed; the move itself stands.
+    whatever the person asked for. The move keeps "customer emailed" while the email is queued
+    or sent; when the mail server refuses it for good, the email row says why and the move
+    stops claiming the customer was emailed. The move itself stands either way.
     """
     job = change.job
     customer = job.customer
@@ -119,16 +117,16 @@ def job_status_email(*, change: StatusChange, user: AbstractBaseUser | None) -> 
         "powdercoat/emails/job_status.txt",
         {"job": job, "customer": customer, "status": status, "company": CompanySettings.load()},
     )
-    email_after_commit(to=customer.email, subject=subject, body=body, user=user, job=job)
-
-    def unmark_if_not_sent() -> None:
-        # Runs after email_after_commit's own callback, which has logged the outcome by now.
-        log = EmailLog.objects.filter(job=job, subject=subject[:300]).order_by("-id").first()
-        if log is None or log.outcome != EmailOutcome.SENT:
-            StatusChange.objects.filter(pk=change.pk).update(customer_notified=False)
-
-    transaction.on_commit(unmark_if_not_sent)
+    email_after_commit(
+        to=customer.email, subject=subject, body=body, user=user, job=job, status_change=change
+    )
     return True
+
+
+def status_email_outcome(change: StatusChange) -> EmailOutcome | None:
+    """Where the email about this status move is (Queued, Sent, Failed); None when none."""
+    outcome = change.emails.order_by("-pk").values_list("outcome", flat=True).first()
+    return None if outcome is None else EmailOutcome(outcome)
 
 
 # -- Urgent and Rush alerts to the supervisors (SPEC J5) -------------------------------------
@@ -146,9 +144,9 @@ def supervisors_to_alert() -> QuerySet:
 
 
 def job_priority_alert(*, job: Job, user: AbstractBaseUser | None) -> int:
-    """Email each supervisor that the job became Urgent or Rush, after commit; how many.
+    """Queue an email to each supervisor that the job became Urgent or Rush; how many.
 
-    Every email is logged against the job, sent or failed.
+    Every email is an outbox row against the job: queued, then sent or failed.
     """
     priority = Priority(job.priority)
     customer = job.customer.display_name

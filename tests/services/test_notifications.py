@@ -1,4 +1,4 @@
-"""Emails sent after commit and logged with their outcome (SPEC D4)."""
+"""Emails queued in the outbox with the change, sent after commit, outcome kept (SPEC D4)."""
 
 import smtplib
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_email_waits_for_the_commit_then_is_logged_as_sent(
     company, office_user, django_capture_on_commit_callbacks
 ):
-    """Nothing is sent inside the transaction; on commit the mail goes out with its PDF."""
+    """Inside the transaction the email is only a Queued row; on commit it goes, PDF and all."""
     job = JobFactory()
     with django_capture_on_commit_callbacks(execute=True):
         email_after_commit(
@@ -31,6 +31,7 @@ def test_email_waits_for_the_commit_then_is_logged_as_sent(
             job=job,
         )
         assert mail.outbox == []
+        assert EmailLog.objects.get().outcome == EmailOutcome.QUEUED
     [message] = mail.outbox
     assert message.to == ["buyer@example.com"]
     assert message.attachments[0][0] == "JOB.pdf"
@@ -59,16 +60,18 @@ def test_rolled_back_change_sends_nothing(company, office_user, django_capture_o
 def test_mail_server_failure_is_logged_with_its_reason(
     company, office_user, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """An SMTP error is written to the log, not raised at the person who pressed the button."""
+    """An SMTP error is kept on the row after three tries, never raised at the person."""
+    tries = []
 
     def refuse(self, fail_silently=False):
+        tries.append(self.to)
         raise smtplib.SMTPRecipientsRefused({"a@example.com": (550, b"mailbox unavailable")})
 
     monkeypatch.setattr(EmailMessage, "send", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         email_after_commit(to="a@example.com", subject="S", body="B", user=office_user)
     log = EmailLog.objects.get()
-    assert log.outcome == EmailOutcome.FAILED
+    assert (log.outcome, log.attempts, len(tries)) == (EmailOutcome.FAILED, 3, 3)
     assert "SMTPRecipientsRefused" in log.error and "mailbox unavailable" in log.error
 
 
