@@ -25,7 +25,8 @@ from powdercoat.models.choices import (
     PrepPricing,
 )
 from powdercoat.services.inventory import inventory_item_create
-from powdercoat.services.jobs import job_create, job_hold, job_refresh_price, job_set_status
+from powdercoat.services.jobs import job_create, job_hold, job_set_status
+from powdercoat.services.prices import job_refresh_price
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -224,7 +225,7 @@ class QuoteLineItemFactory(factory.django.DjangoModelFactory):
     def refresh_quote_price(item, create, extracted, **kwargs):
         """Keep the quote's stored price in step with its items."""
         if create:
-            from powdercoat.services.quotes import quote_refresh_price
+            from powdercoat.services.prices import quote_refresh_price
 
             quote_refresh_price(quote=item.quote)
 

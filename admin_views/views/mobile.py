@@ -19,7 +19,7 @@ from admin_views.views.shop_common import (
     company_of,
     group_by_stage,
     job_cards,
-    job_move,
+    job_move_pressed,
     shop_login_required,
 )
 from powdercoat.models import Job, Worker
@@ -44,12 +44,13 @@ def _list_context(request) -> dict:
     jobs = Job.objects.active()
     if worker_id is not None:
         jobs = jobs.filter(assigned_workers=worker_id)
-    cards = sorted(job_cards(jobs, company=company_of(request), with_moves=True), key=by_due_date)
+    cards = sorted(
+        job_cards(jobs, company=company_of(request), moves_for=request.user), key=by_due_date
+    )
     return {
         "groups": group_by_stage(cards),
         "job_count": len(cards),
         "worker_id": worker_id,
-        "can_advance": request.user.has_perm("powdercoat.advance_job"),
         "updated_at": timezone.localtime(),
         "list_url": _url("admin_views:shop_mobile_list", worker_id),
         "refresh_seconds": REFRESH_SECONDS,
@@ -114,7 +115,7 @@ def shop_mobile_list(request):
 def shop_mobile_advance(request, number: str):
     """Advance (or resume) one job; htmx gets its card back, a plain form goes to the list."""
     job = get_object_or_404(Job, number=number)
-    result = job_move(
+    result = job_move_pressed(
         job=job,
         user=request.user,
         move=request.POST.get("move", ""),
@@ -124,13 +125,14 @@ def shop_mobile_advance(request, number: str):
     if not request.htmx:
         (messages.success if result.done else messages.error)(request, result.message)
         return redirect(f"{reverse('admin_views:shop_mobile')}#job-{job.number}")
-    card = job_cards(Job.objects.filter(pk=job.pk), company=company_of(request), with_moves=True)
+    card = job_cards(
+        Job.objects.filter(pk=job.pk), company=company_of(request), moves_for=request.user
+    )
     return render(
         request,
         "admin_views/shop/_mobile_card.html",
         {
             "card": card[0],
-            "can_advance": request.user.has_perm("powdercoat.advance_job"),
             "result": result,
         },
     )

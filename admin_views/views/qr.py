@@ -17,9 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from django_fsm import can_proceed, has_transition_perm
 
-from admin_views.views.shop_common import company_of, job_cards, job_move, shop_login_required
+from admin_views.views.shop_common import (
+    company_of,
+    job_cards,
+    job_move_pressed,
+    shop_login_required,
+)
 from powdercoat.admin.once import ConfirmFormMixin, add_service_error
 from powdercoat.models import InventoryActivity, InventoryItem, Job
 from powdercoat.models.choices import ActivityKind, InventoryUnit
@@ -47,7 +51,7 @@ def job_bump(request, number: str):
     """The job, its status and next stage; POST advances, resumes or holds it, then comes back."""
     job = _job_or_404(number)
     if request.method == "POST":
-        result = job_move(
+        result = job_move_pressed(
             job=job,
             user=request.user,
             move=request.POST.get("move", ""),
@@ -58,17 +62,15 @@ def job_bump(request, number: str):
         (messages.success if result.done else messages.error)(request, result.message)
         return redirect("admin_views:job_bump", number=job.number)
 
-    card = job_cards(Job.objects.filter(pk=job.pk), company=company_of(request), with_moves=True)[0]
+    card = job_cards(
+        Job.objects.filter(pk=job.pk), company=company_of(request), moves_for=request.user
+    )[0]
     user = request.user
-    may_move = user.has_perm("powdercoat.advance_job")
     return render(
         request,
         "admin_views/shop/bump.html",
         {
             "card": card,
-            "can_advance": may_move and card.next_stage is not None and can_proceed(job.advance),
-            "can_resume": may_move and card.resume_to is not None,
-            "can_hold": can_proceed(job.hold) and has_transition_perm(job.hold, user),
             "can_log_material": user.has_perm("powdercoat.add_inventoryactivity"),
             "can_open_job": user.has_perm("powdercoat.change_job"),
             "timeline": job.status_changes.select_related("user")[:TIMELINE_ROWS],

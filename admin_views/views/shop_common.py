@@ -24,9 +24,8 @@ from django.utils.translation import ngettext
 from powdercoat import badges
 from powdercoat.models import CompanySettings, Job, Worker
 from powdercoat.models.choices import PRIORITY_TONE, STATUS_FAMILY, WORKFLOW, JobStatus, Priority
-from powdercoat.models.jobs import next_stage
 from powdercoat.selectors import jobs_needed_prep_stages, shop_floor_jobs
-from powdercoat.services.jobs import job_advance, job_hold, job_resume
+from powdercoat.services.jobs import JobMove, job_move, job_moves_offered
 from powdercoat.services.submissions import SubmissionRepeated, submission_once
 
 # Stages in the order the pages list them: the workflow, then jobs on hold.
@@ -89,10 +88,9 @@ class JobCard:
     part_count: int
     summary: str
     swatches: tuple[Swatch, ...]
-    # Where Advance would take the job, and where Resume would; filled in for the pages that
-    # offer the buttons (phone view and bump page).
-    next_stage: JobStatus | None = None
-    resume_to: JobStatus | None = None
+    # The shop-floor moves (advance, resume, hold) this person may make now, as the job's
+    # transitions offer them; filled in for the pages that show the buttons.
+    moves: tuple[JobMove, ...] = ()
 
     @property
     def number(self) -> str:
@@ -143,6 +141,26 @@ class JobCard:
         return badges.due_date_label(self.due, overdue=self.is_overdue)
 
     @property
+    def moves_by_name(self) -> dict[str, JobMove]:
+        """The offered moves by their transition's name (`card.moves_by_name.hold`)."""
+        return {move.name: move for move in self.moves}
+
+    def move(self, name: str) -> JobMove | None:
+        """The offered move `name`, or None."""
+        return self.moves_by_name.get(name)
+
+    @property
+    def main_move(self) -> JobMove | None:
+        """The big button: Resume for a job on hold, else Advance (when offered)."""
+        return self.move("resume") or self.move("advance")
+
+    @property
+    def next_stage(self) -> JobStatus | None:
+        """Where Advance or Resume would take the job, as the card says it."""
+        move = self.main_move
+        return move.target if move else None
+
+    @property
     def worker_names(self) -> str:
         return ", ".join(worker.name for worker in self.workers)
 
@@ -181,24 +199,23 @@ def _summary(items: list) -> str:
     return "; ".join(parts)
 
 
-def job_cards(
-    jobs: QuerySet[Job], *, company: CompanySettings, with_moves: bool = False
-) -> list[JobCard]:
-    """Cards for the jobs, in the queryset's order: four queries, five `with_moves`."""
+def job_cards(jobs: QuerySet[Job], *, company: CompanySettings, moves_for=None) -> list[JobCard]:
+    """Cards for the jobs, in the queryset's order: four queries, five with `moves_for` (the
+    user whose shop-floor moves each card offers)."""
     jobs = shop_floor_jobs(jobs)
-    needed = jobs_needed_prep_stages(jobs) if with_moves else {}
+    needed = jobs_needed_prep_stages(jobs) if moves_for is not None else {}
     cards = []
     for job in jobs:
         items = job.floor_items
         moves = {}
-        if with_moves:
-            moves["next_stage"] = next_stage(
-                job.status,
-                needed_prep_stages=needed.get(job.pk, ()),
-                skip_unneeded_prep=company.skip_unneeded_prep_stages,
+        if moves_for is not None:
+            moves["moves"] = tuple(
+                move
+                for move in job_moves_offered(
+                    job, moves_for, company=company, needed_prep_stages=needed.get(job.pk, ())
+                )
+                if move.on_floor
             )
-            if job.status == JobStatus.ON_HOLD and job.held_from_status:
-                moves["resume_to"] = JobStatus(job.held_from_status)
         cards.append(
             JobCard(
                 job=job,
@@ -254,8 +271,6 @@ def by_due_date(card: JobCard) -> tuple:
 
 # -- status moves from the shop pages ----------------------------------------------------------
 
-MOVES = ("advance", "resume", "hold")
-
 
 @dataclass(frozen=True)
 class MoveResult:
@@ -265,10 +280,11 @@ class MoveResult:
     message: str
 
 
-def job_move(
+def job_move_pressed(
     *, job: Job, user, move: str, seen_status: str, key: str, reason: str = ""
 ) -> MoveResult:
-    """Advance, resume or hold the job through its service, for the person who pressed it.
+    """Make a shop-floor move (the job's transitions say which: advance, resume, hold) for the
+    person who pressed it.
 
     Applied once per submission `key`: the same press arriving twice (a double tap, a retry on
     bad Wi-Fi) answers "Already recorded" with what the first did. `seen_status` is the status
@@ -276,8 +292,6 @@ def job_move(
     old), nothing is changed, so a stale page can never push a job a second stage. Refusals
     come back as a message, never as an error page.
     """
-    if move not in MOVES:
-        return MoveResult(False, _("Unknown button; reload the page and try again."))
     try:
         with submission_once(key=key, user=user) as answer:
             if seen_status != job.status:
@@ -288,12 +302,12 @@ def job_move(
                     )
                     % {"number": job.number, "status": JobStatus(job.status).label}
                 )
-            if move == "advance":
-                change = job_advance(job=job, user=user)
-            elif move == "resume":
-                change = job_resume(job=job, user=user)
-            else:
-                change = job_hold(job=job, user=user, reason=reason)
+            if not any(m.name == move and m.on_floor for m in job_moves_offered(job, user)):
+                raise ValidationError(
+                    _("%(number)s cannot be moved that way from here; reload the page.")
+                    % {"number": job.number}
+                )
+            change = job_move(job=job, user=user, move=move, note=reason)
             text = _("%(number)s: %(from)s → %(to)s.") % {
                 "number": job.number,
                 "from": change.get_from_status_display(),

@@ -1,14 +1,11 @@
 """Forms of the admin's dialogs: the job status moves, and saving or using job templates."""
 
-from dataclasses import dataclass
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed, has_transition_perm
 from unfold.widgets import (
     UnfoldAdminSelectWidget,
     UnfoldAdminSingleDateWidget,
@@ -22,6 +19,7 @@ from powdercoat.models import Customer, Job, JobTemplate
 from powdercoat.models.base import plausible_date
 from powdercoat.models.choices import WORKFLOW, JobStatus
 from powdercoat.selectors import job_next_stage
+from powdercoat.services.jobs import JobMove, job_moves_offered
 from powdercoat.services.notifications import customer_email_refusal
 
 
@@ -162,70 +160,6 @@ class SetStatusForm(StatusDialogForm):
 # -- the quick-change dialog (SPEC J7) ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QuickMove:
-    """A status the quick-change dialog offers, and the move that gets the job there."""
-
-    move: str  # the service's name: advance, hold, resume, cancel, reopen or set_status
-    target: str
-    label: str
-
-
-# Moves whose note is the reason, which they cannot go without.
-REASON_REQUIRED = {
-    "hold": _("Say why the job is going on hold."),
-    "cancel": _("Say why the job is being cancelled."),
-}
-
-
-def _job_transitions(job: Job) -> dict:
-    return {
-        "advance": job.advance,
-        "resume": job.resume,
-        "hold": job.hold,
-        "cancel": job.cancel,
-        "reopen": job.reopen,
-        "set_status": job.set_status,
-    }
-
-
-def can_quick_change(job: Job, user) -> bool:
-    """Whether `user` may move `job` anywhere from where it is (no queries: state and role)."""
-    return any(
-        can_proceed(transition) and has_transition_perm(transition, user)
-        for transition in _job_transitions(job).values()
-    )
-
-
-def quick_moves(job: Job, user, company=None) -> list[QuickMove]:
-    """The statuses `user` may move `job` to from where it is: the named moves, then any stage."""
-    allowed = {
-        name
-        for name, transition in _job_transitions(job).items()
-        if can_proceed(transition) and has_transition_perm(transition, user)
-    }
-    moves = []
-    if "advance" in allowed and (target := job_next_stage(job, company)):
-        label = _("%(stage)s (next stage)") % {"stage": JobStatus(target).label}
-        moves.append(QuickMove("advance", target, label))
-    if "resume" in allowed:
-        target = job.held_from_status or JobStatus.PENDING
-        label = _("%(stage)s (resume)") % {"stage": JobStatus(target).label}
-        moves.append(QuickMove("resume", target, label))
-    if "hold" in allowed:
-        moves.append(QuickMove("hold", JobStatus.ON_HOLD, _("On Hold (give a reason)")))
-    if "cancel" in allowed:
-        moves.append(QuickMove("cancel", JobStatus.CANCELLED, _("Cancelled (give a reason)")))
-    if "reopen" in allowed:
-        moves.append(QuickMove("reopen", JobStatus.PENDING, _("Pending (reopen)")))
-    if "set_status" in allowed:
-        taken = {job.status, *(move.target for move in moves)}
-        moves.extend(
-            QuickMove("set_status", stage, stage.label) for stage in WORKFLOW if stage not in taken
-        )
-    return moves
-
-
 class QuickChangeForm(StatusDialogForm):
     """Any status this person may move the job to, a note, and whether to email the customer.
 
@@ -245,10 +179,14 @@ class QuickChangeForm(StatusDialogForm):
 
     def __init__(self, request, object_id=None, *args, **kwargs):
         super().__init__(request, object_id, *args, **kwargs)
-        moves = quick_moves(self.job, request.user, getattr(request, "company", None))
-        self.moves = {move.target: move for move in moves}
-        named = [(move.target, move.label) for move in moves if move.move != "set_status"]
-        anywhere = [(move.target, move.label) for move in moves if move.move == "set_status"]
+        # The named moves first; Set status's stages only where no named move leads already.
+        self.moves = {}
+        for move in job_moves_offered(
+            self.job, request.user, company=getattr(request, "company", None)
+        ):
+            self.moves.setdefault(move.target, move)
+        named = [(t, m.choice) for t, m in self.moves.items() if m.name != "set_status"]
+        anywhere = [(t, m.choice) for t, m in self.moves.items() if m.name == "set_status"]
         self.fields["status"].choices = named + (
             [(_("Any other stage (correction)"), anywhere)] if anywhere else []
         )
@@ -275,14 +213,14 @@ class QuickChangeForm(StatusDialogForm):
         }
 
     def clean(self):
-        """Hold and Cancel need their reason."""
+        """Moves whose note is a reason (Hold, Cancel) need it."""
         cleaned = super().clean()
         move = self.moves.get(cleaned.get("status"))
-        if move and move.move in REASON_REQUIRED and not cleaned.get("note", "").strip():
-            self.add_error("note", REASON_REQUIRED[move.move])
+        if move and move.reason and not cleaned.get("note", "").strip():
+            self.add_error("note", move.reason)
         return cleaned
 
-    def chosen_move(self) -> QuickMove:
+    def chosen_move(self) -> JobMove:
         """The move behind the chosen status (after validation)."""
         return self.moves[self.cleaned_data["status"]]
 

@@ -11,7 +11,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed, has_transition_perm
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
@@ -37,7 +36,6 @@ from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import EmailLog, Invoice, Job, Quote, StatusChange, Worker
 from powdercoat.models.choices import WORKFLOW, EmailOutcome, JobStatus, Priority
 from powdercoat.resources import JobExportResource
-from powdercoat.selectors import job_next_stage
 from powdercoat.services import jobs as job_services
 from powdercoat.services.invoices import invoice_create_for_job
 from powdercoat.services.notifications import customer_email_refusal, status_email_outcome
@@ -380,7 +378,7 @@ class JobAdmin(
         """Status badge; for those who may move the job, it opens the quick-change dialog (J6)."""
         badge = badges.status_badge(job.status)
         request = getattr(self, "list_request", None)
-        if request is None or not dialogs.can_quick_change(job, request.user):
+        if request is None or not job_services.job_can_move(job, request.user):
             return badge
         dialog_url = reverse("admin:powdercoat_job_quick_change_job", args=[job.pk])
         return format_html(
@@ -506,22 +504,28 @@ class JobAdmin(
             cache[object_id] = dialogs.get_job_or_404(object_id)
         return cache[object_id]
 
+    # The status buttons and the transition each one makes.
+    STATUS_ACTIONS = {
+        "advance_job": "advance",
+        "hold_job": "hold",
+        "resume_job": "resume",
+        "cancel_job": "cancel",
+        "reopen_job": "reopen",
+        "set_job_status": "set_status",
+    }
+
     def get_actions_detail(self, request, object_id):
-        """Offer only the moves the job's status and the user's role allow right now."""
+        """Offer only the moves django-fsm-2 says this user may make now, labelled by them."""
         job = self._job(request, object_id)
-        transitions = {
-            "advance_job": job.advance,
-            "hold_job": job.hold,
-            "resume_job": job.resume,
-            "cancel_job": job.cancel,
-            "reopen_job": job.reopen,
-            "set_job_status": job.set_status,
+        moves = {
+            move.name: move
+            for move in job_services.job_moves_offered(job, request.user, company=request.company)
         }
         offered = []
         for unfold_action in super().get_actions_detail(request, object_id):
             name = unfold_action.action_name.removeprefix("powdercoat_job_")
             if name == "quick_change_job":
-                if dialogs.can_quick_change(job, request.user):
+                if moves:
                     offered.append(unfold_action)
                 continue
             if name in ("create_invoice", "open_invoice"):
@@ -538,27 +542,19 @@ class JobAdmin(
                 ):
                     offered.append(unfold_action)
                 continue
-            transition = transitions.get(name)
+            transition = self.STATUS_ACTIONS.get(name)
             if transition is None:
                 offered.append(unfold_action)
-                continue
-            if not (can_proceed(transition) and has_transition_perm(transition, request.user)):
-                continue
-            if name == "advance_job":
-                target = job_next_stage(job, request.company)
-                if target is None:
-                    continue
-                unfold_action.description = _("Advance to %(stage)s") % {"stage": target.label}
-            offered.append(unfold_action)
+            elif transition in moves:
+                unfold_action.description = moves[transition].label
+                offered.append(unfold_action)
         return offered
 
     def _after_move(self, request, object_id, move, *, return_to=None, **kwargs) -> Done:
-        """Run a status service and say what happened; back to the job page afterwards.
-
-        `return_to` is a page of this site to go back to instead (the jobs list).
-        """
+        """Make the move `move` (a transition's name) and say what happened; back to the job
+        page afterwards, or to `return_to` (the jobs list)."""
         job = self._job(request, object_id)
-        change = move(job=job, user=request.user, **kwargs)
+        change = job_services.job_move(job=job, user=request.user, move=move, **kwargs)
         after = None
         if kwargs.get("notify_customer"):
             # The email leaves when the move commits; its outcome is known after that.
@@ -615,27 +611,16 @@ class JobAdmin(
     )
     @applied_once
     def quick_change_job(self, request, form, object_id):
-        """Move the job to the chosen status through the matching service (SPEC J7)."""
+        """Move the job to the chosen status through the move that leads there (SPEC J7)."""
         move = form.chosen_move()
-        service = {
-            "advance": job_services.job_advance,
-            "hold": job_services.job_hold,
-            "resume": job_services.job_resume,
-            "cancel": job_services.job_cancel,
-            "reopen": job_services.job_reopen,
-            "set_status": job_services.job_set_status,
-        }[move.move]
-        note_name = "reason" if move.move in dialogs.REASON_REQUIRED else "note"
-        kwargs = {note_name: form.cleaned_data["note"]}
-        if move.move == "set_status":
-            kwargs["status"] = move.target
         return self._after_move(
             request,
             object_id,
-            service,
+            move.name,
+            target=move.target,
+            note=form.cleaned_data["note"],
             return_to=self._return_url(request),
             notify_customer=form.cleaned_data["notify_customer"],
-            **kwargs,
         )
 
     @action(
@@ -653,9 +638,7 @@ class JobAdmin(
     @applied_once
     def advance_job(self, request, form, object_id):
         """Move the job one stage on."""
-        return self._after_move(
-            request, object_id, job_services.job_advance, note=form.cleaned_data["note"]
-        )
+        return self._after_move(request, object_id, "advance", note=form.cleaned_data["note"])
 
     @action(
         description=_("Hold"),
@@ -673,9 +656,7 @@ class JobAdmin(
     @applied_once
     def hold_job(self, request, form, object_id):
         """Pause the job with a reason."""
-        return self._after_move(
-            request, object_id, job_services.job_hold, reason=form.cleaned_data["note"]
-        )
+        return self._after_move(request, object_id, "hold", note=form.cleaned_data["note"])
 
     @action(
         description=_("Resume"),
@@ -692,9 +673,7 @@ class JobAdmin(
     @applied_once
     def resume_job(self, request, form, object_id):
         """Take the job off hold."""
-        return self._after_move(
-            request, object_id, job_services.job_resume, note=form.cleaned_data["note"]
-        )
+        return self._after_move(request, object_id, "resume", note=form.cleaned_data["note"])
 
     @action(
         description=_("Cancel job"),
@@ -714,9 +693,7 @@ class JobAdmin(
     @applied_once
     def cancel_job(self, request, form, object_id):
         """Cancel the job with a reason."""
-        return self._after_move(
-            request, object_id, job_services.job_cancel, reason=form.cleaned_data["note"]
-        )
+        return self._after_move(request, object_id, "cancel", note=form.cleaned_data["note"])
 
     @action(
         description=_("Reopen"),
@@ -732,9 +709,7 @@ class JobAdmin(
     @applied_once
     def reopen_job(self, request, form, object_id):
         """Bring a cancelled job back to Pending."""
-        return self._after_move(
-            request, object_id, job_services.job_reopen, note=form.cleaned_data["note"]
-        )
+        return self._after_move(request, object_id, "reopen", note=form.cleaned_data["note"])
 
     @action(
         description=_("Set status"),
@@ -754,8 +729,8 @@ class JobAdmin(
         return self._after_move(
             request,
             object_id,
-            job_services.job_set_status,
-            status=form.cleaned_data["status"],
+            "set_status",
+            target=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
         )
 

@@ -9,7 +9,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
@@ -522,24 +521,36 @@ class QuoteAdmin(
             cache[object_id] = get_quote_or_404(object_id)
         return cache[object_id]
 
+    # The buttons that move the quote and the transition each one makes.
+    STATUS_ACTIONS = {
+        "send_quote": "send",
+        "approve_quote": "approve",
+        "reject_quote": "reject",
+        "revise_quote": "revise",
+        "convert_quote": "convert",
+    }
+
     def get_actions_detail(self, request, object_id):
-        """Offer only the buttons the quote's status allows right now."""
+        """Offer only the moves django-fsm-2 allows from the quote's status, labelled by them.
+
+        Sending once more (a Sent quote) is not a move: the same button, "Send again".
+        """
         quote = self._quote(request, object_id)
-        allowed = {
-            "send_quote": quote.status in (QuoteStatus.DRAFT, QuoteStatus.SENT),
-            "approve_quote": can_proceed(quote.approve),
-            "reject_quote": can_proceed(quote.reject),
-            "revise_quote": can_proceed(quote.revise),
-            "convert_quote": quote.status == QuoteStatus.APPROVED and not quote.job_id,
-            "make_customer": quote.customer_id is None,
-        }
+        available = {t.name: t for t in quote.get_available_status_transitions()}
         offered = []
         for unfold_action in super().get_actions_detail(request, object_id):
             name = unfold_action.action_name.removeprefix("powdercoat_quote_")
-            if not allowed.get(name, True):
+            transition = self.STATUS_ACTIONS.get(name)
+            if name == "make_customer" and quote.customer_id is not None:
                 continue
             if name == "send_quote" and quote.status == QuoteStatus.SENT:
                 unfold_action.description = _("Send again")
+            elif name == "convert_quote" and quote.job_id:
+                continue
+            elif transition is not None:
+                if transition not in available:
+                    continue
+                unfold_action.description = available[transition].custom["label"]
             offered.append(unfold_action)
         return offered
 

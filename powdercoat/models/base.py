@@ -110,3 +110,16 @@ def reversal_link(model: str) -> models.OneToOneField:
         editable=False,
         related_name="reversal",
     )
+
+
+def transition_words(model: type[models.Model], name: str) -> dict:
+    """What the pages say about the status move `name`: its `@transition(custom=...)`.
+
+    Labels, verbs and reasons live on the transitions themselves, so a new move brings its own
+    words and no page keeps a list of them.
+    """
+    field = model._meta.get_field("status")
+    for candidate in field.get_all_transitions(model):
+        if candidate.name == name:
+            return candidate.custom
+    raise LookupError(f"{model.__name__} has no status move called {name!r}.")

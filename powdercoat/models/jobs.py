@@ -206,11 +206,20 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
             and self.due_date < timezone.localdate()
         )
 
+    # What the pages say about each move lives on its transition (`custom`): the button's label
+    # (with {stage}, the stage it leads to), the verb of a refusal ("cannot be …"), whether its
+    # note is a required reason, and whether the shop-floor pages (phone, bump page) offer it.
     @transition(
         field=status,
         source=ADVANCE_SOURCES,
         target=RETURN_VALUE(*WORKFLOW[1:]),
         permission="powdercoat.advance_job",
+        custom={
+            "label": _("Advance to {stage}"),
+            "choice": _("{stage} (next stage)"),
+            "verb": _("advanced"),
+            "on_floor": True,
+        },
     )
     def advance(self, *, needed_prep_stages: Iterable[str], skip_unneeded_prep: bool) -> str:
         """Move to the next stage, passing over prep stages nothing on the job needs."""
@@ -225,6 +234,13 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
         source=HOLD_SOURCES,
         target=JobStatus.ON_HOLD,
         permission="powdercoat.advance_job",
+        custom={
+            "label": _("Hold"),
+            "choice": _("On Hold (give a reason)"),
+            "verb": _("put on hold"),
+            "reason": _("Say why the job is going on hold."),
+            "on_floor": True,
+        },
     )
     def hold(self) -> None:
         """Pause the job, remembering the stage it was at."""
@@ -235,6 +251,12 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
         source=JobStatus.ON_HOLD,
         target=RETURN_VALUE(*WORKFLOW),
         permission="powdercoat.advance_job",
+        custom={
+            "label": _("Resume at {stage}"),
+            "choice": _("{stage} (resume)"),
+            "verb": _("resumed"),
+            "on_floor": True,
+        },
     )
     def resume(self) -> str:
         """Go back to the stage the job was held at."""
@@ -247,6 +269,12 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
         source=CANCEL_SOURCES,
         target=JobStatus.CANCELLED,
         permission="powdercoat.cancel_job",
+        custom={
+            "label": _("Cancel job"),
+            "choice": _("Cancelled (give a reason)"),
+            "verb": _("cancelled"),
+            "reason": _("Say why the job is being cancelled."),
+        },
     )
     def cancel(self) -> None:
         """Close a job that will not be done."""
@@ -257,6 +285,7 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
         source=JobStatus.CANCELLED,
         target=JobStatus.PENDING,
         permission="powdercoat.reopen_job",
+        custom={"label": _("Reopen"), "choice": _("Pending (reopen)"), "verb": _("reopened")},
     )
     def reopen(self) -> None:
         """Bring a cancelled job back to Pending."""
@@ -266,6 +295,8 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
         source=SET_STATUS_SOURCES,
         target=RETURN_VALUE(*WORKFLOW),
         permission="powdercoat.set_job_status",
+        # Any stage of the workflow, forward or back: one choice per stage.
+        custom={"label": _("Set status"), "choice": _("{stage}"), "verb": _("moved")},
     )
     def set_status(self, target: str) -> str:
         """Move to any workflow stage, forward or back (office correction)."""

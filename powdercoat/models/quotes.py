@@ -151,19 +151,41 @@ class Quote(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, TimeS
 
     # -- transitions -------------------------------------------------------------------------
 
-    @transition(field=status, source=QuoteStatus.DRAFT, target=QuoteStatus.SENT)
+    # The quote page's buttons and refusals take their words from here (`custom`), as the job's do;
+    # a move without a label (expire) happens by itself and has no button.
+    @transition(
+        field=status,
+        source=QuoteStatus.DRAFT,
+        target=QuoteStatus.SENT,
+        custom={"label": _("Send by email"), "verb": _("sent")},
+    )
     def send(self) -> None:
         """The quote went to the customer."""
 
-    @transition(field=status, source=OPEN_QUOTE_STATUSES, target=QuoteStatus.APPROVED)
+    @transition(
+        field=status,
+        source=OPEN_QUOTE_STATUSES,
+        target=QuoteStatus.APPROVED,
+        custom={"label": _("Approve"), "verb": _("approved")},
+    )
     def approve(self) -> None:
         """The customer said yes."""
 
-    @transition(field=status, source=OPEN_QUOTE_STATUSES, target=QuoteStatus.REJECTED)
+    @transition(
+        field=status,
+        source=OPEN_QUOTE_STATUSES,
+        target=QuoteStatus.REJECTED,
+        custom={"label": _("Reject"), "verb": _("rejected")},
+    )
     def reject(self) -> None:
         """The customer said no."""
 
-    @transition(field=status, source=OPEN_QUOTE_STATUSES, target=QuoteStatus.EXPIRED)
+    @transition(
+        field=status,
+        source=OPEN_QUOTE_STATUSES,
+        target=QuoteStatus.EXPIRED,
+        custom={"verb": _("expired")},
+    )
     def expire(self) -> None:
         """The valid-until date passed without an answer."""
 
@@ -171,10 +193,16 @@ class Quote(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, TimeS
         field=status,
         source=(QuoteStatus.SENT, QuoteStatus.REJECTED, QuoteStatus.EXPIRED),
         target=QuoteStatus.DRAFT,
+        custom={"label": _("Revise"), "verb": _("revised")},
     )
     def revise(self) -> None:
         """Back to Draft to change it and send it again."""
 
-    @transition(field=status, source=QuoteStatus.APPROVED, target=QuoteStatus.CONVERTED)
+    @transition(
+        field=status,
+        source=QuoteStatus.APPROVED,
+        target=QuoteStatus.CONVERTED,
+        custom={"label": _("Convert to job"), "verb": _("converted")},
+    )
     def convert(self) -> None:
         """It became a job (the service creates the job and links it)."""

@@ -33,6 +33,7 @@ from powdercoat.models import (
 from powdercoat.models.choices import COATING_CATEGORIES, ItemKind, JobStatus, QuoteStatus
 from powdercoat.models.items import OWNER_FIELDS
 from powdercoat.pictures import DOCUMENT_PICTURE_SIDE, picture_shrunk
+from powdercoat.services.prices import price_refresh
 
 # Uploads waiting for the wizard to finish live here; finishing moves them onto the item.
 WIZARD_UPLOADS = "wizard"
@@ -81,18 +82,6 @@ def _lock_owner(owner: ItemOwner) -> ItemOwner:
     if reason:
         raise ValidationError(reason)
     return locked
-
-
-def _after_items_changed(owner: ItemOwner) -> None:
-    # Imported here: those service modules import this one.
-    if isinstance(owner, Job):
-        from powdercoat.services.jobs import job_refresh_price
-
-        job_refresh_price(job=owner)
-    elif isinstance(owner, Quote):
-        from powdercoat.services.quotes import quote_refresh_price
-
-        quote_refresh_price(quote=owner)
 
 
 def draft_lookups(draft: ItemDraft) -> tuple[dict, dict, CatalogProduct | None]:
@@ -223,7 +212,7 @@ def line_item_save(
         LineItemPrep.objects.create(
             item=item, prep_service_id=prep_id, pricing_method=method, rate=Decimal(rate)
         )
-    _after_items_changed(owner)
+    price_refresh(owner)
     return item
 
 
@@ -233,7 +222,7 @@ def line_item_delete(*, item: LineItem, user: AbstractBaseUser | None) -> None:
     owner = _lock_owner(item.owner)
     item._history_user = user
     item.delete()
-    _after_items_changed(owner)
+    price_refresh(owner)
 
 
 @transaction.atomic
@@ -276,7 +265,7 @@ def line_items_copy(
         )
         copies.append(copy)
     if reprice:
-        _after_items_changed(owner)
+        price_refresh(owner)
     return copies
 
 

@@ -7,6 +7,8 @@ pressing Advance at the same moment move it one stage, not two. With `notify_cus
 customer is emailed about the move once it commits, unless they turned such emails off.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,34 +16,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from powdercoat import pricing
 from powdercoat.models import (
     CompanySettings,
     Customer,
     Invoice,
     Job,
-    LineItem,
     StatusChange,
     Worker,
 )
-from powdercoat.models.base import plausible_date
+from powdercoat.models.base import plausible_date, transition_words
 from powdercoat.models.choices import WORKFLOW, JobStatus, Priority
+from powdercoat.models.jobs import next_stage
 from powdercoat.selectors import job_needed_prep_stages
 from powdercoat.services import notifications
 from powdercoat.services.items import line_items_copy
 from powdercoat.services.numbering import number_next
+from powdercoat.services.prices import job_totals_apply
 
 JOB_NUMBER_PREFIX = "JOB"
-
-# What each move is called in messages: "cannot be <verb>".
-_VERBS = {
-    "advance": "advanced",
-    "hold": "put on hold",
-    "resume": "resumed",
-    "cancel": "cancelled",
-    "reopen": "reopened",
-    "set_status": "moved",
-}
 
 
 # -- details and price -----------------------------------------------------------------------
@@ -53,22 +45,6 @@ def _apply_rush_rate(job: Job, *, previous_priority: int | None) -> None:
         job.rush_surcharge_percent = Decimal("0")
     elif previous_priority != Priority.RUSH:
         job.rush_surcharge_percent = CompanySettings.load().rush_surcharge_percent
-
-
-def _apply_totals(job: Job) -> None:
-    rows = LineItem.objects.filter(job=job).values_list("quantity", "unit_price") if job.pk else []
-    try:
-        totals = pricing.job_totals(
-            items_total=pricing.lines_total(rows),
-            discount_percent=job.discount_percent,
-            rush_surcharge_percent=job.rush_surcharge_percent,
-        )
-    except pricing.PricingError as error:
-        raise ValidationError(str(error)) from error
-    job.subtotal = totals.subtotal
-    job.discount_amount = totals.discount
-    job.rush_surcharge_amount = totals.rush_surcharge
-    job.total_price = totals.total
 
 
 def _alert_if_raised_to_urgent(
@@ -125,7 +101,7 @@ def job_create(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bo
     job.number = number_next(prefix=JOB_NUMBER_PREFIX)
     job.created_by = job.updated_by = user
     _apply_rush_rate(job, previous_priority=None)
-    _apply_totals(job)
+    job_totals_apply(job)
     job._history_user = user
     job.save()
     if alert_supervisors:
@@ -151,7 +127,7 @@ def job_update(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bo
     if job.discount_percent is None:
         job.discount_percent = job.customer.discount_percent
     _apply_rush_rate(job, previous_priority=current.priority)
-    _apply_totals(job)
+    job_totals_apply(job)
     job.updated_by = user
     job._history_user = user
     job.save()
@@ -160,32 +136,22 @@ def job_update(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bo
     return job
 
 
-@transaction.atomic
-def job_refresh_price(*, job: Job) -> Job:
-    """Recompute the job's price lines from its items (after items were added or changed)."""
-    _apply_totals(job)
-    Job.objects.filter(pk=job.pk).update(
-        subtotal=job.subtotal,
-        discount_amount=job.discount_amount,
-        rush_surcharge_amount=job.rush_surcharge_amount,
-        total_price=job.total_price,
-    )
-    return job
-
-
 # -- status moves ----------------------------------------------------------------------------
+
+
+def move_words(name: str) -> dict:
+    """What the pages say about the job move `name`: its transition's `custom` (see Job)."""
+    return transition_words(Job, name)
 
 
 def _check_move(job: Job, transition, user: AbstractBaseUser | None) -> None:
     """Refuse, in words, a move the job's state or the user's role does not allow."""
-    name = transition.__name__
+    verb = move_words(transition.__name__)["verb"]
     status_label = JobStatus(job.status).label
     if not can_proceed(transition):
-        raise ValidationError(
-            f"{job.number} is {status_label}; it cannot be {_VERBS[name]} from there."
-        )
+        raise ValidationError(f"{job.number} is {status_label}; it cannot be {verb} from there.")
     if user is not None and not has_transition_perm(transition, user):
-        raise PermissionDenied(f"Your role does not allow a job to be {_VERBS[name]}.")
+        raise PermissionDenied(f"Your role does not allow a job to be {verb}.")
 
 
 def _save_move(
@@ -349,6 +315,114 @@ def job_set_status(
         note=note,
         notify_customer=notify_customer,
     )
+
+
+# -- which moves are offered, and the one way to make them -----------------------------------
+
+# Each transition of Job.status and the service that makes it, in the order pages offer them.
+JOB_MOVES: dict[str, Callable[..., StatusChange]] = {
+    "advance": job_advance,
+    "resume": job_resume,
+    "hold": job_hold,
+    "cancel": job_cancel,
+    "reopen": job_reopen,
+    "set_status": job_set_status,
+}
+
+
+@dataclass(frozen=True)
+class JobMove:
+    """A move a person may make now: its transition, the stage it leads to, and its words."""
+
+    name: str
+    target: JobStatus
+    label: str  # the button: "Advance to Curing"
+    choice: str  # the quick-change option: "Curing (next stage)"
+    reason: str  # the request for a reason when the note is required, else ""
+    on_floor: bool  # offered on the phone view and the bump page too
+
+
+def job_can_move(job: Job, user: AbstractBaseUser) -> bool:
+    """Whether `user` may make any move from where `job` is (no queries: state and role)."""
+    return any(True for _transition in job.get_available_user_status_transitions(user))
+
+
+def _targets(job: Job, name: str, transition, *, company, needed_prep_stages) -> list[str]:
+    """Where the move `name` can take the job from here."""
+    if name == "advance":
+        needed = job_needed_prep_stages(job) if needed_prep_stages is None else needed_prep_stages
+        target = next_stage(
+            job.status,
+            needed_prep_stages=needed,
+            skip_unneeded_prep=(company or CompanySettings.load()).skip_unneeded_prep_stages,
+        )
+        return [target] if target else []
+    if name == "resume":
+        return [job.held_from_status or JobStatus.PENDING]
+    if name == "set_status":
+        return [stage for stage in WORKFLOW if stage != job.status]
+    return [transition.target]
+
+
+def job_moves_offered(
+    job: Job,
+    user: AbstractBaseUser,
+    *,
+    company: CompanySettings | None = None,
+    needed_prep_stages=None,
+) -> list[JobMove]:
+    """The moves `user` may make from where `job` is, as django-fsm-2 reports them (state,
+    conditions, permission), with the words their transitions declare.
+
+    Advance looks up which prep stages the items need unless `needed_prep_stages` is given
+    (the shop pages read it for many jobs at once).
+    """
+    available = {t.name: t for t in job.get_available_user_status_transitions(user)}
+    moves = []
+    for name in JOB_MOVES:
+        transition = available.get(name)
+        if transition is None:
+            continue
+        words = transition.custom
+        for target in _targets(
+            job, name, transition, company=company, needed_prep_stages=needed_prep_stages
+        ):
+            stage = JobStatus(target)
+            moves.append(
+                JobMove(
+                    name=name,
+                    target=stage,
+                    label=str(words["label"]).format(stage=stage.label),
+                    choice=str(words["choice"]).format(stage=stage.label),
+                    reason=str(words.get("reason", "")),
+                    on_floor=bool(words.get("on_floor")),
+                )
+            )
+    return moves
+
+
+def job_move(
+    *,
+    job: Job,
+    user: AbstractBaseUser | None,
+    move: str,
+    target: str = "",
+    note: str = "",
+    notify_customer: bool = False,
+) -> StatusChange:
+    """Make the move `move` (a transition's name) through its service; `note` is the reason
+    for the moves that require one, `target` the stage for Set status."""
+    service = JOB_MOVES.get(move)
+    if service is None:
+        raise ValidationError("That is not a move a job can make; reload the page.")
+    kwargs: dict = {"notify_customer": notify_customer}
+    if move_words(move).get("reason"):
+        kwargs["reason"] = note
+    else:
+        kwargs["note"] = note
+    if move == "set_status":
+        kwargs["status"] = target
+    return service(job=job, user=user, **kwargs)
 
 
 # -- changing the customer, cloning (SPEC J9, J17) -------------------------------------------

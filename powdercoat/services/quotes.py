@@ -17,38 +17,28 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from powdercoat import pricing
 from powdercoat.documents.pdf import render_pdf
 from powdercoat.models import (
     CompanySettings,
     Customer,
     Job,
-    LineItem,
     LineItemCoat,
     LineItemPrep,
     Quote,
     StatusChange,
 )
+from powdercoat.models.base import transition_words
 from powdercoat.models.choices import CustomerType, JobStatus, Priority, QuoteStatus
 from powdercoat.services.items import line_items_copy
 from powdercoat.services.jobs import job_create, job_set_status
 from powdercoat.services.notifications import Attachment, email_after_commit
 from powdercoat.services.numbering import number_next
+from powdercoat.services.prices import quote_totals_apply
 
 QUOTE_NUMBER_PREFIX = "QUO"
 
 # simple-history keeps a short reason with each change; longer notes are cut to fit.
 _REASON_LENGTH = 100
-
-# What each move is called in messages: "cannot be <verb>".
-_VERBS = {
-    "send": "sent",
-    "approve": "approved",
-    "reject": "rejected",
-    "expire": "expired",
-    "revise": "revised",
-    "convert": "converted",
-}
 
 
 def _label(quote: Quote) -> str:
@@ -71,28 +61,6 @@ def _tax_rate_for(customer: Customer | None) -> Decimal:
     return CompanySettings.load().tax_rate
 
 
-def _apply_totals(quote: Quote) -> None:
-    rows = (
-        LineItem.objects.filter(quote=quote).values_list("quantity", "unit_price")
-        if quote.pk
-        else []
-    )
-    try:
-        totals = pricing.document_totals(
-            items_total=pricing.lines_total(rows),
-            discount_percent=quote.discount_percent,
-            rush_surcharge_percent=quote.rush_surcharge_percent,
-            tax_rate_percent=quote.tax_rate_percent,
-        )
-    except pricing.PricingError as error:
-        raise ValidationError(str(error)) from error
-    quote.subtotal = totals.subtotal
-    quote.discount_amount = totals.discount
-    quote.rush_surcharge_amount = totals.rush_surcharge
-    quote.tax_amount = totals.tax
-    quote.total = totals.total
-
-
 def _default_discount(quote: Quote) -> None:
     """An empty discount takes the customer's pricing-tier discount (a prospect gets none)."""
     if quote.discount_percent is None:
@@ -101,20 +69,6 @@ def _default_discount(quote: Quote) -> None:
         )
     if quote.rush_surcharge_percent is None:
         quote.rush_surcharge_percent = Decimal("0")
-
-
-@transaction.atomic
-def quote_refresh_price(*, quote: Quote) -> Quote:
-    """Recompute the quote's price lines from its items (after items were added or changed)."""
-    _apply_totals(quote)
-    Quote.objects.filter(pk=quote.pk).update(
-        subtotal=quote.subtotal,
-        discount_amount=quote.discount_amount,
-        rush_surcharge_amount=quote.rush_surcharge_amount,
-        tax_amount=quote.tax_amount,
-        total=quote.total,
-    )
-    return quote
 
 
 @transaction.atomic
@@ -132,7 +86,7 @@ def quote_create(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
     quote.tax_rate_percent = _tax_rate_for(quote.customer)
     quote.number = number_next(prefix=QUOTE_NUMBER_PREFIX)
     quote.created_by = user
-    _apply_totals(quote)
+    quote_totals_apply(quote)
     quote._history_user = user
     quote.save()
     return quote
@@ -165,7 +119,7 @@ def quote_update(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
         )
     if quote.customer_id != current.customer_id:
         quote.tax_rate_percent = _tax_rate_for(quote.customer)
-    _apply_totals(quote)
+    quote_totals_apply(quote)
     quote._history_user = user
     quote.save()
     return quote
@@ -271,7 +225,7 @@ def quote_send(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
 def _check_move(quote: Quote, transition) -> None:
     """Refuse, in words, a move the quote's status does not allow."""
     if not can_proceed(transition):
-        verb = _VERBS[transition.__name__]
+        verb = transition_words(Quote, transition.__name__)["verb"]
         raise ValidationError(f"{quote.number} is {_label(quote)}; it cannot be {verb} now.")
 
 
@@ -375,7 +329,7 @@ def quote_prospect_to_customer(*, quote: Quote, user: AbstractBaseUser | None) -
         customer.save()
     quote.customer = customer
     quote.tax_rate_percent = _tax_rate_for(customer)
-    _apply_totals(quote)
+    quote_totals_apply(quote)
     quote._history_user = user
     quote._change_reason = "Prospect became a customer"
     quote.save()

@@ -66,7 +66,11 @@ def test_job_page_shows_items_coats_prep_and_timeline(company, office_client, fl
             ["Advance to Curing", "Hold", "Cancel job", "Set status"],
         ),
         (JobStatus.COATING, "floor_user", ["Advance to Curing", "Hold"]),
-        (JobStatus.ON_HOLD, "office_user", ["Resume", "Cancel job", "Set status"]),
+        (
+            JobStatus.ON_HOLD,
+            "office_user",
+            ["Resume at Coating", "Cancel job", "Set status"],
+        ),
         (JobStatus.DELIVERED, "office_user", ["Set status"]),
         (JobStatus.CANCELLED, "office_user", []),
         (JobStatus.CANCELLED, "supervisor_user", ["Reopen"]),

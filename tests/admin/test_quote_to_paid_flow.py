@@ -15,6 +15,8 @@ from pypdf import PdfReader
 
 from powdercoat.models import Invoice, Job, LineItem, Quote, StatusChange
 from powdercoat.models.choices import (
+    PREP_STAGES,
+    WORKFLOW,
     CoatLayer,
     InvoiceStatus,
     ItemKind,
@@ -135,7 +137,9 @@ def test_prospect_quote_to_paid_invoice(
         _dialog(office_client, _action(job_url, "advance"), note="")
         presses += 1
         assert presses < 15, "the job never reached Delivered"
-    assert presses == 8  # Approved → In Prep → In Oven → … → Delivered
+    # Approved → In Prep → In Oven → … → Delivered: one press per stage but the prep stages.
+    stages_after_approved = len(WORKFLOW) - WORKFLOW.index(JobStatus.APPROVED) - 1
+    assert presses == stages_after_approved - len(PREP_STAGES)
     assert StatusChange.objects.filter(job=job).count() == 1 + presses
 
     # 6. Invoice it: real quantities and unit prices, the quote's discount, the shop's tax.

@@ -99,7 +99,8 @@ def _job_with(count: int):
     )
     from powdercoat.models.choices import InventoryCategory, PrepPricing, Priority
     from powdercoat.services.inventory import inventory_item_create
-    from powdercoat.services.jobs import job_create, job_refresh_price
+    from powdercoat.services.jobs import job_create
+    from powdercoat.services.prices import job_refresh_price
 
     customer = Customer.objects.create(
         company_name=f"Benchmark Fabrication {count}", contact_name="Pat Bench", phone="555-0100"

@@ -51,14 +51,13 @@ from powdercoat.services.jobs import (
     job_cancel,
     job_create,
     job_hold,
-    job_refresh_price,
     job_set_status,
 )
+from powdercoat.services.prices import job_refresh_price, quote_refresh_price
 from powdercoat.services.quotes import (
     quote_approve,
     quote_create,
     quote_expire_overdue,
-    quote_refresh_price,
     quote_reject,
 )
 
@@ -542,7 +541,7 @@ def walk_job_to(
                 job=job, user=seed.office, status=target, note="Moved here by the office."
             )
             return
-        notes = STAGE_NOTES[upcoming]
+        notes = STAGE_NOTES.get(upcoming, ("",))  # a stage added later moves without a note
         job_advance(job=job, user=mover(job.status, seed, index), note=notes[index % len(notes)])
 
 
