@@ -18,6 +18,9 @@ class UserAdmin(DjangoUserAdmin, ModelAdmin):
     change_password_form = AdminPasswordChangeForm
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "is_superuser", "groups")
+    # The system writes these when someone signs up or signs in; a typed date would only lie
+    # (and a year of 9999 does not fit the database once moved to UTC).
+    readonly_fields = ("last_login", "date_joined")
 
 
 @admin.register(Group)
