@@ -4,6 +4,7 @@ Every page and document that shows coverage, powder needed or a job total calls 
 figure is the same wherever it appears (SPEC I2, I3, J2).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
@@ -115,7 +116,7 @@ def line_total(quantity: int, unit_price: Decimal) -> Decimal:
     return within_limit(total, "The line total")
 
 
-def lines_total(lines) -> Decimal:
+def lines_total(lines: Iterable[tuple[int, Decimal]]) -> Decimal:
     """The sum of several lines' totals, each (quantity, unit price) rounded to cents first."""
     return sum((line_total(quantity, unit_price) for quantity, unit_price in lines), Decimal("0"))
 
@@ -266,7 +267,9 @@ def prep_cost(prep: PrepInput, *, total_area_sqft: Decimal, quantity: int) -> De
     raise PricingError(f"{prep.label} has an unknown pricing method {prep.method!r}.")
 
 
-def _prep_lines(preps, *, total_area: Decimal, quantity: int) -> list[CostLine]:
+def _prep_lines(
+    preps: Iterable[PrepInput], *, total_area: Decimal, quantity: int
+) -> list[CostLine]:
     lines = []
     for prep in preps:
         detail = (
@@ -447,7 +450,9 @@ SHAPE_DIMENSIONS: dict[str, tuple[tuple[str, str], ...]] = {
 _MAY_BE_ZERO = {("flat_panel", "thickness")}
 
 
-def _dimension(shape: str, key: str, label: str, dimensions: dict) -> Decimal:
+def _dimension(
+    shape: str, key: str, label: str, dimensions: dict[str, Decimal | str | int]
+) -> Decimal:
     value = dimensions.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         raise PricingError(f"{label} is required.")

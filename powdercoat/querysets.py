@@ -1,5 +1,8 @@
 """Named, chainable read filters: `Job.objects.on_floor().overdue()` and friends."""
 
+import datetime
+from typing import TYPE_CHECKING, Self
+
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -15,87 +18,99 @@ from powdercoat.models.choices import (
     JobStatus,
 )
 
+if TYPE_CHECKING:
+    from powdercoat.models import (
+        CatalogProduct,
+        Customer,
+        InventoryItem,
+        Invoice,
+        Job,
+        PrepService,
+        Quote,
+        Worker,
+    )
 
-class CustomerQuerySet(models.QuerySet):
-    def active(self):
+
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    def active(self) -> Self:
         """Customers the office still works with."""
         return self.filter(is_active=True)
 
 
-class WorkerQuerySet(models.QuerySet):
-    def active(self):
+class WorkerQuerySet(models.QuerySet["Worker"]):
+    def active(self) -> Self:
         """People currently working in the shop."""
         return self.filter(is_active=True)
 
 
-class InventoryItemQuerySet(models.QuerySet):
-    def active(self):
+class InventoryItemQuerySet(models.QuerySet["InventoryItem"]):
+    def active(self) -> Self:
         """Items still stocked."""
         return self.filter(is_active=True)
 
-    def coatings(self):
+    def coatings(self) -> Self:
         """Powders, primers and clears: what can be a coat on a part."""
         return self.filter(category__in=COATING_CATEGORIES)
 
-    def low_stock(self):
+    def low_stock(self) -> Self:
         """At or below the reorder point (SPEC I5)."""
         return self.filter(quantity_on_hand__lte=F("reorder_point"))
 
 
-class PrepServiceQuerySet(models.QuerySet):
-    def active(self):
+class PrepServiceQuerySet(models.QuerySet["PrepService"]):
+    def active(self) -> Self:
         """Services the shop still offers."""
         return self.filter(is_active=True)
 
 
-class CatalogProductQuerySet(models.QuerySet):
-    def active(self):
+class CatalogProductQuerySet(models.QuerySet["CatalogProduct"]):
+    def active(self) -> Self:
         """Products that can be picked on new items."""
         return self.filter(is_active=True)
 
 
-class JobQuerySet(models.QuerySet):
-    def active(self):
+class JobQuerySet(models.QuerySet["Job"]):
+    def active(self) -> Self:
         """Work still to do: everything before Completed, and jobs on hold."""
         return self.filter(status__in=ACTIVE_STAGES)
 
-    def on_floor(self):
+    def on_floor(self) -> Self:
         """Approved through Quality Check, plus jobs on hold: what is in the shop now."""
         return self.filter(status__in=ON_FLOOR_STAGES)
 
-    def open(self):
+    def open(self) -> Self:
         """Jobs whose work is not finished and not cancelled."""
         return self.exclude(status__in=CLOSED_STAGES)
 
-    def overdue(self, today=None):
+    def overdue(self, today: datetime.date | None = None) -> Self:
         """Open jobs whose due date has passed in the shop's calendar."""
         today = today or timezone.localdate()
         return self.open().filter(due_date__lt=today)
 
-    def ready_for_pickup(self):
+    def ready_for_pickup(self) -> Self:
         """Finished and waiting for the customer."""
         return self.filter(status=JobStatus.READY_FOR_PICKUP)
 
-    def finished(self):
+    def finished(self) -> Self:
         """Completed or already delivered."""
         return self.filter(status__in=(JobStatus.COMPLETED, JobStatus.DELIVERED))
 
 
-class QuoteQuerySet(models.QuerySet):
-    def open(self):
+class QuoteQuerySet(models.QuerySet["Quote"]):
+    def open(self) -> Self:
         """Waiting for the customer's answer (Draft or Sent)."""
         return self.filter(status__in=OPEN_QUOTE_STATUSES)
 
-    def past_validity(self):
+    def past_validity(self) -> Self:
         """Open quotes whose valid-until date has gone by: they should be Expired."""
         return self.open().filter(valid_until__lt=timezone.localdate())
 
 
-class InvoiceQuerySet(models.QuerySet):
-    def unpaid(self):
+class InvoiceQuerySet(models.QuerySet["Invoice"]):
+    def unpaid(self) -> Self:
         """Invoices with money still owed (not Paid, not Void)."""
         return self.filter(status__in=UNPAID_INVOICE_STATUSES)
 
-    def live(self):
+    def live(self) -> Self:
         """Every invoice but the voided ones."""
         return self.exclude(status=InvoiceStatus.VOID)

@@ -7,13 +7,15 @@ where N is the row number the spreadsheet program shows (the column names are ro
 first data row is row 2). A file with any problem imports nothing.
 """
 
+import logging
 import re
 from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import models, transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
@@ -58,6 +60,8 @@ from powdercoat.spreadsheets import (
     is_blank,
     show_value,
 )
+
+logger = logging.getLogger(__name__)
 
 # SQLite refuses queries with too many parameters; look keys up in slices of this size.
 _KEY_CHUNK = 500
@@ -470,7 +474,7 @@ class SpreadsheetResource(resources.ModelResource):
         if error.code == "invalid" and key != NON_FIELD_ERRORS:
             try:
                 model_field = self._meta.model._meta.get_field(key)
-            except Exception:
+            except FieldDoesNotExist:
                 model_field = None
             if isinstance(model_field, models.EmailField):
                 return _("must be an email address like name@example.com")
@@ -523,11 +527,26 @@ class SpreadsheetResource(resources.ModelResource):
             model.objects.bulk_create(instances, batch_size=500)
 
     def after_import(self, dataset, result, **kwargs):
-        """Write the new rows kept for the bulk write, when every row was valid."""
-        if self._new_instances and not (result.has_errors() or result.has_validation_errors()):
+        """Write the new rows kept for the bulk write, when every row was valid, and log the
+        import once it is committed."""
+        valid = not (result.has_errors() or result.has_validation_errors())
+        if self._new_instances and valid:
             self.create_new(self._new_instances)
         self._new_instances = []
+        if valid and not kwargs.get("dry_run"):
+            # On commit: a preview, or a file refused further on, rolls back and logs nothing.
+            transaction.on_commit(partial(self._log_import, dict(result.totals)))
         super().after_import(dataset, result, **kwargs)
+
+    def _log_import(self, totals: dict[str, int]) -> None:
+        logger.info(
+            "Spreadsheet import %s by %s: %s new, %s updated, %s unchanged.",
+            type(self).__name__,
+            self.user.get_username() if self.user is not None else "a script",
+            totals.get(RowResult.IMPORT_TYPE_NEW, 0),
+            totals.get(RowResult.IMPORT_TYPE_UPDATE, 0),
+            totals.get(RowResult.IMPORT_TYPE_SKIP, 0),
+        )
 
     # -- exporting ------------------------------------------------------------------------------
 

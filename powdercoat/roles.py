@@ -1,6 +1,9 @@
 """The four roles of SPEC 0 as Django groups, and the permissions each one holds."""
 
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS
 
 ADMINISTRATOR = "Administrator"
 OFFICE = "Office"
@@ -10,7 +13,7 @@ SHOP_FLOOR = "Shop Floor"
 _CRUD = ("add", "change", "delete", "view")
 
 
-def _model_perms(model: str, actions=_CRUD) -> set[str]:
+def _model_perms(model: str, actions: tuple[str, ...] = _CRUD) -> set[str]:
     return {f"powdercoat.{action}_{model}" for action in actions}
 
 
@@ -82,27 +85,36 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 
-def sync_roles(apps, schema_editor=None) -> None:
+def sync_roles(apps: Apps = global_apps, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Create the role groups and give each exactly its permissions (safe to run again).
 
-    Called from migrations with the historical app registry; permissions of models that do not
-    exist yet at that point are skipped and picked up by the migration that adds the model.
+    Runs after every `migrate` (a post_migrate receiver, see apps.py), so a role that gained a
+    permission in this file, or a group someone edited by hand, is put right by the next
+    deployment. Groups other than the four roles are left as they are. `apps` is the registry
+    post_migrate hands over (the models as the migrations left them) or the running one.
     """
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:
+        return  # auth is not migrated on this database (yet): there is nothing to attach.
+    # django.contrib.auth creates the permissions from post_migrate too, one app at a time;
+    # creating the ones the roles name here (it skips those that exist) means the roles never
+    # depend on which app's turn came first.
+    for label in sorted({"powdercoat", *ADMINISTRATOR_APPS}):
+        if global_apps.is_installed(label):
+            create_permissions(
+                global_apps.get_app_config(label), verbosity=0, using=using, apps=apps
+            )
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
     by_name = {
         f"{app_label}.{codename}": pk
-        for pk, app_label, codename in Permission.objects.values_list(
+        for pk, app_label, codename in Permission.objects.using(using).values_list(
             "pk", "content_type__app_label", "codename"
         )
     }
     for role, wanted in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role)
+        group, _created = Group.objects.using(using).get_or_create(name=role)
         if wanted == {"*"}:
             ids = [pk for name, pk in by_name.items() if name.split(".")[0] in ADMINISTRATOR_APPS]
         else:

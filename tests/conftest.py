@@ -18,6 +18,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Static files under their plain names, as in development: production's hashed names need the
+# manifest that collectstatic writes, and the tests do not run it.
+PLAIN_STATIC_FILES = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
 
 # The vision estimator stand-in server is a fixture several test modules use.
 pytest_plugins = ["tests.vision_stand_in"]
@@ -29,10 +32,14 @@ def pytest_configure(config):
     Set here rather than in a fixture because the live server builds its middleware once.
     Tasks (the email outbox) run at once, in the test's own process, when they are enqueued
     on commit, so a test sees an email's outcome without a worker (production: db_worker).
+    Static files keep their plain names (no collectstatic), whatever DEBUG is.
     """
     settings.SECURE_SSL_REDIRECT = False
-    # override_settings tells django.tasks to forget the backend it may have built already.
-    override_settings(TASKS=IMMEDIATE_TASKS).enable()
+    # override_settings tells django.tasks and the storages to forget what they built already.
+    override_settings(
+        TASKS=IMMEDIATE_TASKS,
+        STORAGES={**settings.STORAGES, "staticfiles": PLAIN_STATIC_FILES},
+    ).enable()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -58,8 +65,8 @@ def company(db):
 
 
 def _user_in(role: str, username: str, **extra):
-    # Transactional tests (browser, concurrency) flush the tables, taking the role groups
-    # made by migration 0002 with them; recreate them the way that migration does.
+    # The role groups come from migrate's post_migrate (powdercoat/apps.py), which the flush
+    # of transactional tests (browser, concurrency) also sends; this is a safety net.
     if not Group.objects.filter(name=role).exists():
         roles.sync_roles(django_apps)
     user = UserFactory(username=username, is_staff=True, **extra)

@@ -93,7 +93,8 @@ def test_the_logo_is_checked_shrunk_and_the_old_one_deleted(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {**data, "logo": SimpleUploadedFile("logo.png", _png((3000, 2000)))})
     first = CompanySettings.load().logo
-    assert first.name.startswith("company/") and "logo" not in first.name
+    assert first.name.startswith("company/")
+    assert "logo" not in first.name
     with Image.open(first.path) as stored:
         assert max(stored.size) == 1200
 

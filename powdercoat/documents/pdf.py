@@ -1,7 +1,9 @@
 """HTML templates to PDF bytes with xhtml2pdf, with the company letterhead in the context."""
 
 import io
+import logging
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -11,6 +13,8 @@ from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from powdercoat.models import CompanySettings
+
+logger = logging.getLogger(__name__)
 
 
 class PdfError(RuntimeError):
@@ -28,7 +32,7 @@ def local_file_path(file: FieldFile | None) -> str:
     return str(path) if path.is_file() else ""
 
 
-def letterhead(company: CompanySettings | None = None) -> dict:
+def letterhead(company: CompanySettings | None = None) -> dict[str, Any]:
     """What every document's header and footer show: name, logo, address and contacts."""
     company = company or CompanySettings.load()
     return {"company": company, "logo_path": local_file_path(company.logo)}
@@ -64,22 +68,35 @@ def _resource_policy() -> ResourceAccessPolicy:
     )
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+def render_pdf(template_name: str, context: dict[str, Any], *, document: str) -> bytes:
     """Render `template_name` with the letterhead and `context`, and return the PDF's bytes.
 
     The template is an ordinary Django template, so user text is escaped like on any page.
     A `company` in the context (such as unsaved settings being previewed) heads the page
-    instead of the saved one.
+    instead of the saved one. `document` names the PDF in the log when it cannot be made
+    ("invoice INV-2511-0001").
     """
     html = render_to_string(template_name, {**letterhead(context.get("company")), **context})
     output = io.BytesIO()
-    status = pisa.CreatePDF(
-        html,
-        dest=output,
-        link_callback=_resolve,
-        encoding="utf-8",
-        resource_policy=_resource_policy(),
-    )
+    try:
+        status = pisa.CreatePDF(
+            html,
+            dest=output,
+            link_callback=_resolve,
+            encoding="utf-8",
+            resource_policy=_resource_policy(),
+        )
+    except Exception as error:
+        # xhtml2pdf and reportlab fail in many ways on a page they cannot lay out; each one
+        # is logged with its traceback and reaches the caller as a PdfError.
+        logger.exception("The PDF of %s could not be made from %s.", document, template_name)
+        raise PdfError(f"The PDF of {document} could not be made ({error}).") from error
     if status.err:
+        logger.error(
+            "The PDF of %s could not be made from %s: xhtml2pdf reported %s errors.",
+            document,
+            template_name,
+            status.err,
+        )
         raise PdfError(f"The PDF could not be made from {template_name} ({status.err} errors).")
     return output.getvalue()

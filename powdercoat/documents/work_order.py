@@ -9,6 +9,7 @@ page pre-filled with a powder and the job (S5).
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -135,9 +136,11 @@ def _powders(
     ]
 
 
-def _rows(entries: list, size: int) -> list[list]:
+def _rows[T](entries: list[T], size: int) -> list[list[T | None]]:
     """`entries` in rows of `size`, the last one padded with None so every row has its cells."""
-    rows = [entries[start : start + size] for start in range(0, len(entries), size)]
+    rows: list[list[T | None]] = [
+        [*entries[start : start + size]] for start in range(0, len(entries), size)
+    ]
     if rows:
         rows[-1] = rows[-1] + [None] * (size - len(rows[-1]))
     return rows
@@ -153,7 +156,7 @@ def _context(
     prices_allowed: bool,
     contact_allowed: bool,
     sample: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     with_qr = company.work_order_show_qr_codes
     powders = _powders(job=job, items=items, company=company, with_qr=with_qr)
     return {
@@ -240,6 +243,7 @@ def work_order_pdf(
             prices_allowed=prices_allowed,
             contact_allowed=contact_allowed,
         ),
+        document=f"work order {job.number}",
     )
 
 
@@ -258,6 +262,7 @@ def blank_work_order_pdf(*, company: CompanySettings | None = None) -> bytes:
             ),
             "item_rows": range(10),
         },
+        document="the blank work order",
     )
 
 
@@ -343,4 +348,8 @@ def sample_work_order_pdf(*, company: CompanySettings, logo_path: str = "") -> b
         contact_allowed=True,
         sample=True,
     )
-    return render_pdf("powdercoat/documents/work_order.html", {**context, "logo_path": logo_path})
+    return render_pdf(
+        "powdercoat/documents/work_order.html",
+        {**context, "logo_path": logo_path},
+        document="the sample work order",
+    )

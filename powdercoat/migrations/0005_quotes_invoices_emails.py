@@ -14,7 +14,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('powdercoat', '0004_roles_job_templates'),
+        ('powdercoat', '0003_templates_and_item_pricing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

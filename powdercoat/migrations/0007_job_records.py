@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('powdercoat', '0006_roles_quotes_invoices'),
+        ('powdercoat', '0005_quotes_invoices_emails'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

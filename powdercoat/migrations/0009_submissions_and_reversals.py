@@ -5,13 +5,12 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from powdercoat.roles import sync_roles
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('powdercoat', '0008_roles_job_records'),
+        ('powdercoat', '0007_job_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -80,6 +79,4 @@ class Migration(migrations.Migration):
             name='user',
             field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
-        # The new reverse_* permissions go to the roles that may use them.
-        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]

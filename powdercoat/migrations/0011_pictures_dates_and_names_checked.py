@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('powdercoat', '0010_administrator_unlocks_logins'),
+        ('powdercoat', '0009_submissions_and_reversals'),
     ]
 
     operations = [

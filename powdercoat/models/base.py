@@ -1,12 +1,25 @@
 """Abstract building blocks shared by the concrete models."""
 
 import datetime
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMFieldMixin
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from django.contrib.auth.models import User
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
+
+    # A decimal field made by a helper function: what it accepts, and the Decimal it gives back.
+    DecimalFieldType = models.DecimalField[str | float | Decimal | Combinable, Decimal]
 
 # Fields, by name in any model, that hold prices, costs or money. Shop Floor never sees them
 # (SPEC 0): not on a page, in a filter, in a history diff or in an export.
@@ -52,7 +65,7 @@ EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2099, 12, 31)
 
 
-def plausible_date(value) -> None:
+def plausible_date(value: datetime.date | datetime.datetime | None) -> None:
     """Refuse a date (or the date of a moment) outside 2000-2099, in words."""
     day = value.date() if isinstance(value, datetime.datetime) else value
     if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
@@ -72,7 +85,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-def user_stamp(label) -> models.ForeignKey:
+def user_stamp(label: "StrOrPromise") -> "models.ForeignKey[User | None, User | None]":
     """Who did something to a row (created it, wrote it...): kept when the user is deleted."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -85,18 +98,26 @@ def user_stamp(label) -> models.ForeignKey:
     )
 
 
+def max_length_of(model: type[models.Model], name: str) -> int:
+    """The most characters the text field `name` of `model` holds (to cut text to fit)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.max_length is None:
+        raise LookupError(f"{model.__name__}.{name} has no length limit.")
+    return field.max_length
+
+
 class StatusGuardedModel(models.Model):
     """A model whose `status` only its django-fsm transitions may change."""
 
     class Meta:
         abstract = True
 
-    def clean_fields(self, exclude=None) -> None:
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         """Validate the editable fields; the status is guarded by its transitions instead."""
         super().clean_fields(exclude={*(exclude or ()), "status"})
 
 
-def reversal_link(model: str) -> models.OneToOneField:
+def reversal_link(model: str) -> "models.OneToOneField[Any, Any]":
     """The row a reversal cancels (money and stock are put right by a new row, never edited).
 
     One-to-one, so a row can be reversed once however many people try at the same moment.
@@ -112,14 +133,33 @@ def reversal_link(model: str) -> models.OneToOneField:
     )
 
 
-def transition_words(model: type[models.Model], name: str) -> dict:
+def transition_words(model: type[models.Model], name: str) -> dict[str, Any]:
     """What the pages say about the status move `name`: its `@transition(custom=...)`.
 
     Labels, verbs and reasons live on the transitions themselves, so a new move brings its own
     words and no page keeps a list of them.
     """
     field = model._meta.get_field("status")
+    if not isinstance(field, FSMFieldMixin):
+        raise LookupError(f"{model.__name__}.status is not a state machine.")
     for candidate in field.get_all_transitions(model):
         if candidate.name == name:
             return candidate.custom
     raise LookupError(f"{model.__name__} has no status move called {name!r}.")
+
+
+class _HistoryNotes(Protocol):
+    """What django-simple-history reads off an instance being saved (it publishes no types)."""
+
+    _history_user: "User | None"
+    _change_reason: str | None
+
+
+def history_by(instance: models.Model, user: "User | None", *, reason: str | None = None) -> None:
+    """Name who makes the next save of `instance` (and why) in the history row it writes.
+
+    Services save outside a request, where simple-history's middleware cannot see the user.
+    """
+    notes = cast(_HistoryNotes, instance)
+    notes._history_user = user
+    notes._change_reason = reason

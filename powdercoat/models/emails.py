@@ -5,6 +5,8 @@ change leaves no row; a background task then sends it (powdercoat/tasks.py). The
 everything needed to send it again: addresses, subject, body and the attached PDF.
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from powdercoat.models.choices import EmailOutcome
 
 
-class EmailLogQuerySet(models.QuerySet):
-    def for_display(self) -> "EmailLogQuerySet":
+class EmailLogQuerySet(models.QuerySet["EmailLog"]):
+    def for_display(self) -> Self:
         """Without the body and the attachment: the lists show who, when and how it went."""
         return self.defer("body", "attachment_content")
 

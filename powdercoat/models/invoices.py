@@ -1,6 +1,7 @@
 """Invoices made from jobs, their lines and the payments against them (SPEC V)."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -189,6 +190,10 @@ class Payment(models.Model):
     reason = models.CharField(_("reason"), max_length=300, blank=True, editable=False)
 
     history = HistoricalRecords()
+
+    if TYPE_CHECKING:
+        # Set by invoice_payments_in_order() (services/invoices.py): this payment's reversal.
+        reversed_by: "Payment | None"
 
     class Meta:
         verbose_name = _("payment")

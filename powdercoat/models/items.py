@@ -5,6 +5,7 @@ one of them, so the item wizard, the powder estimate and the work order read one
 """
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -14,6 +15,11 @@ from simple_history.models import HistoricalRecords
 from powdercoat import pricing
 from powdercoat.models.choices import COATING_CATEGORIES, CoatLayer, ItemKind, PrepPricing, Shape
 from powdercoat.pictures import UnguessableName, validate_picture
+
+if TYPE_CHECKING:
+    from powdercoat.models.jobs import Job
+    from powdercoat.models.quotes import Quote
+    from powdercoat.models.templates import JobTemplate
 
 # The records a line item can belong to; exactly one of these foreign keys is set on each row.
 OWNER_FIELDS = ("job", "template", "quote")
@@ -179,9 +185,12 @@ class LineItem(models.Model):
         return pricing.line_total(self.quantity, self.unit_price)
 
     @property
-    def owner(self):
+    def owner(self) -> "Job | Quote | JobTemplate":
         """The job, quote or template the item belongs to."""
-        return next(getattr(self, name) for name in OWNER_FIELDS if getattr(self, f"{name}_id"))
+        owner = self.job or self.template or self.quote
+        if owner is None:
+            raise ValueError(f"Item {self.pk} belongs to no job, quote or template.")
+        return owner
 
     @property
     def needs_coats(self) -> bool:
@@ -233,7 +242,7 @@ class LineItemPrep(models.Model):
     def __str__(self) -> str:
         return str(self.prep_service)
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Take the service's pricing at the moment it is added to the item."""
         if self._state.adding and not self.pricing_method:
             self.pricing_method = self.prep_service.pricing_method

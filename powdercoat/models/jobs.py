@@ -1,7 +1,8 @@
 """Jobs, their status state machine and the timeline of status changes (SPEC J1-J5)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, Transition, transition
 from simple_history.models import HistoricalRecords
 
 from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, plausible_date, user_stamp
@@ -21,6 +22,9 @@ from powdercoat.models.choices import (
     Priority,
 )
 from powdercoat.querysets import JobQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Where each transition may start from (SPEC J3).
 ADVANCE_SOURCES = WORKFLOW[:-1]
@@ -178,6 +182,12 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
     def __str__(self) -> str:
         return self.number or str(_("New job"))
 
+    if TYPE_CHECKING:
+        # django-fsm-2 adds this method for the `status` field when the class is made.
+        def get_available_user_status_transitions(self, user: "User") -> Iterator[Transition]:
+            """The moves `user` may make from the current status (state, conditions, role)."""
+            ...
+
     def clean(self) -> None:
         """A job cannot be due before it is scheduled to start (said on the due date field)."""
         super().clean()
@@ -221,7 +231,9 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
             "on_floor": True,
         },
     )
-    def advance(self, *, needed_prep_stages: Iterable[str], skip_unneeded_prep: bool) -> str:
+    def advance(
+        self, *, needed_prep_stages: Iterable[str], skip_unneeded_prep: bool
+    ) -> JobStatus | None:
         """Move to the next stage, passing over prep stages nothing on the job needs."""
         return next_stage(
             self.status,

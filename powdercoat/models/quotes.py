@@ -1,7 +1,8 @@
 """Quotes: priced offers to a customer or prospect, with their status state machine (SPEC Q)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,10 +15,15 @@ from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, plausib
 from powdercoat.models.choices import OPEN_QUOTE_STATUSES, QuoteStatus
 from powdercoat.querysets import QuoteQuerySet
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from powdercoat.models.base import DecimalFieldType
+
 QUOTE_VALID_DAYS = 30
 
 
-def _percent(label, help_text=""):
+def _percent(label: "StrOrPromise", help_text: "StrOrPromise" = "") -> "DecimalFieldType":
     return models.DecimalField(
         label,
         max_digits=6,
@@ -28,7 +34,7 @@ def _percent(label, help_text=""):
     )
 
 
-def _amount(label):
+def _amount(label: "StrOrPromise") -> "DecimalFieldType":
     return models.DecimalField(
         label, max_digits=12, decimal_places=2, default=Decimal("0"), editable=False
     )
@@ -57,7 +63,7 @@ class PricedDocument(models.Model):
         abstract = True
 
 
-def default_valid_until():
+def default_valid_until() -> date:
     """Quotes hold for 30 days from today unless the office says otherwise."""
     return timezone.localdate() + timedelta(days=QUOTE_VALID_DAYS)
 
@@ -136,13 +142,13 @@ class Quote(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, TimeS
     @property
     def recipient_name(self) -> str:
         """Who the quote is for: the customer, or the prospect's company or name."""
-        if self.customer_id:
+        if self.customer is not None:
             return self.customer.display_name
         return self.prospect_company or self.prospect_name
 
     @property
     def recipient_email(self) -> str:
-        return self.customer.email if self.customer_id else self.prospect_email
+        return self.customer.email if self.customer is not None else self.prospect_email
 
     @property
     def is_past_validity(self) -> bool:

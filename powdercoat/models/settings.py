@@ -3,6 +3,7 @@
 import secrets
 import zoneinfo
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from powdercoat.models.base import single_line
 from powdercoat.models.inventory import hex_colour
 from powdercoat.pictures import UnguessableName, validate_picture
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from powdercoat.models.base import DecimalFieldType
 
 
 def new_display_key() -> str:
@@ -31,7 +37,9 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
-def _percent(label: str, default: str, help_text: str = "") -> models.DecimalField:
+def _percent(
+    label: "StrOrPromise", default: str, help_text: "StrOrPromise" = ""
+) -> "DecimalFieldType":
     return models.DecimalField(
         label,
         max_digits=6,
@@ -42,7 +50,9 @@ def _percent(label: str, default: str, help_text: str = "") -> models.DecimalFie
     )
 
 
-def _money(label: str, default: str, help_text: str = "") -> models.DecimalField:
+def _money(
+    label: "StrOrPromise", default: str, help_text: "StrOrPromise" = ""
+) -> "DecimalFieldType":
     return models.DecimalField(
         label,
         max_digits=10,
@@ -178,7 +188,7 @@ class CompanySettings(models.Model):
     def __str__(self) -> str:
         return str(_("Company settings"))
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """There is only ever one row: it always has the same id."""
         self.pk = self.SINGLETON_ID
         super().save(*args, **kwargs)

@@ -36,13 +36,14 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.template.defaultfilters import filesizeformat
@@ -145,8 +146,18 @@ def files_text(count: int) -> str:
     return f"{count} file" if count == 1 else f"{count} files"
 
 
-def _connection():
+def _connection() -> BaseDatabaseWrapper:
     return connections[DEFAULT_DB_ALIAS]
+
+
+class _Cursor(Protocol):
+    """What reading a database takes of a cursor; sqlite3's, psycopg's and Django's all fit."""
+
+    def execute(self, sql: str, /) -> object: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def fetchone(self) -> Any: ...
 
 
 def _engine() -> str:
@@ -186,7 +197,7 @@ def _database_description() -> str:
 # -- reading a database --------------------------------------------------------------------------
 
 
-def _table_names(cursor, engine: str) -> list[str]:
+def _table_names(cursor: _Cursor, engine: str) -> list[str]:
     """Every table of the database, as Django's introspection lists them."""
     if engine == "sqlite":
         cursor.execute(
@@ -202,7 +213,7 @@ def _table_names(cursor, engine: str) -> list[str]:
     return sorted(row[0] for row in cursor.fetchall())
 
 
-def _row_counts(cursor, engine: str) -> dict[str, int]:
+def _row_counts(cursor: _Cursor, engine: str) -> dict[str, int]:
     quote = _connection().ops.quote_name
     counts = {}
     for table in _table_names(cursor, engine):
@@ -212,7 +223,7 @@ def _row_counts(cursor, engine: str) -> dict[str, int]:
     return counts
 
 
-def _migration_state(cursor) -> dict[str, str]:
+def _migration_state(cursor: _Cursor) -> dict[str, str]:
     """The latest applied migration of each app (migration names start with their number)."""
     try:
         cursor.execute("SELECT app, name FROM django_migrations")
@@ -291,14 +302,18 @@ def _dump_postgresql(target: Path) -> tuple[dict[str, int], dict[str, str]]:
     """pg_dump inside an exported snapshot; the rows are counted in that same snapshot."""
     pg_dump = _tool("pg_dump")
     arguments, environment = _pg_arguments()
-    django_connection = _connection()
+    import psycopg  # Django's PostgreSQL driver here; a SQLite site need not load it
+
     # A connection of our own, so whatever transaction Django's connection is in is untouched.
-    raw = django_connection.Database.connect(**django_connection.get_connection_params())
+    raw = psycopg.connect(**_connection().get_connection_params())
     try:
         with raw.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute("SELECT pg_catalog.pg_export_snapshot()")
-            snapshot = cursor.fetchone()[0]
+            exported = cursor.fetchone()
+            if exported is None:  # the function always answers one row
+                raise CommandError("PostgreSQL did not export a snapshot for the dump.")
+            snapshot = exported[0]
             counts = _row_counts(cursor, "postgresql")
             migrations = _migration_state(cursor)
             # The snapshot lives as long as this transaction: keep it open until pg_dump is done.
@@ -518,7 +533,10 @@ def _unpack(archive: Path, scratch: Path | None) -> BackupManifest:
                 if member.name == MANIFEST_MEMBER:
                     if member.size > _MANIFEST_MAX_BYTES:
                         raise _not_a_backup(archive, "its manifest.json is far too large")
-                    manifest_data = tar.extractfile(member).read()
+                    manifest_file = tar.extractfile(member)
+                    if manifest_file is None:  # only links and folders have no content
+                        raise _not_a_backup(archive, "its manifest.json cannot be read")
+                    manifest_data = manifest_file.read()
                 elif member.name in DATABASE_MEMBERS.values():
                     database_members.append(member.name)
                     if scratch is not None:
@@ -672,8 +690,8 @@ def _replace_media(staged: Path, root: Path) -> int:
         os.replace(temporary, target)
         wanted.add(relative)
     # Whatever the archive does not have goes, so the folder is exactly the backed-up one.
-    for folder, subfolders, files in os.walk(root, topdown=False):
-        here = Path(folder)
+    for walked, subfolders, files in os.walk(root, topdown=False):
+        here = Path(walked)
         for name in files:
             path = here / name
             if path.relative_to(root).as_posix() not in wanted:

@@ -7,8 +7,10 @@ import logging
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import IO
 
 from django.conf import settings
 
@@ -35,7 +37,15 @@ class EstimatorError(Exception):
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     # urllib would resend a redirected POST as a bodiless GET, possibly to another host;
     # a redirect is reported as the HTTP error it is instead.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> None:
         return None
 
 
@@ -56,7 +66,13 @@ def _timeout_seconds() -> float:
 
 
 def _build_request(
-    *, url: str, image: bytes, content_type: str, shape: str, dimensions, description: str
+    *,
+    url: str,
+    image: bytes,
+    content_type: str,
+    shape: str,
+    dimensions: Mapping[str, object],
+    description: str,
 ) -> urllib.request.Request:
     body = json.dumps(
         {
@@ -74,7 +90,7 @@ def _build_request(
     return urllib.request.Request(url, data=body, headers=headers, method="POST")
 
 
-def _number(value, *, name: str) -> Decimal:
+def _number(value: object, *, name: str) -> Decimal:
     # JSON numbers only: a bool is an int to Python but not an area to anyone.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{name} is not a number: {value!r}")

@@ -3,19 +3,21 @@
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from powdercoat.formatting import amount_text
 from powdercoat.models import InventoryActivity, InventoryItem, Job
+from powdercoat.models.base import history_by, max_length_of
 from powdercoat.models.choices import ActivityKind, JobStatus
 from powdercoat.selectors import job_materials
 from powdercoat.services.checks import ConfirmationNeeded, Figure
 
 # Kinds whose typed quantity is an amount (always positive) and the direction it moves stock.
-_DIRECTION = {
+_DIRECTION: dict[str, Decimal] = {
     ActivityKind.RECEIPT: Decimal("1"),
     ActivityKind.RETURN: Decimal("1"),
     ActivityKind.USAGE: Decimal("-1"),
@@ -45,7 +47,7 @@ def inventory_activity_record(
     item: InventoryItem,
     kind: str,
     quantity: Decimal,
-    user: AbstractBaseUser | None,
+    user: User | None,
     job: Job | None = None,
     unit_cost: Decimal | None = None,
     note: str = "",
@@ -76,7 +78,7 @@ def _ledger_write(
     item: InventoryItem,
     kind: str,
     change: Decimal,
-    user: AbstractBaseUser | None,
+    user: User | None,
     job: Job | None = None,
     new_unit_cost: Decimal | None = None,
     note: str = "",
@@ -89,7 +91,7 @@ def _ledger_write(
     if new_unit_cost is not None:
         locked.unit_cost = new_unit_cost
         update_fields.append("unit_cost")
-    locked._history_user = user
+    history_by(locked, user)
     locked.save(update_fields=update_fields)
     item.quantity_on_hand = locked.quantity_on_hand
     item.unit_cost = locked.unit_cost
@@ -108,13 +110,13 @@ def _ledger_write(
 
 @transaction.atomic
 def inventory_item_create(
-    *, item: InventoryItem, user: AbstractBaseUser | None, opening_quantity: Decimal | None
+    *, item: InventoryItem, user: User | None, opening_quantity: Decimal | None
 ) -> InventoryItem:
     """Save a new item; a starting stock is booked through the ledger as an Opening row."""
     if item.pk:
         raise ValueError("inventory_item_create() takes an item that has not been saved yet.")
     item.quantity_on_hand = Decimal("0")
-    item._history_user = user
+    history_by(item, user)
     item.save()
     if opening_quantity:
         inventory_activity_record(
@@ -129,7 +131,7 @@ def inventory_item_create(
 
 @transaction.atomic
 def inventory_items_create_many(
-    *, items: Sequence[tuple[InventoryItem, Decimal | None]], user: AbstractBaseUser | None
+    *, items: Sequence[tuple[InventoryItem, Decimal | None]], user: User | None
 ) -> list[InventoryItem]:
     """Save many new items at once (a spreadsheet import), each with its opening stock.
 
@@ -172,12 +174,6 @@ _LEDGER_PLACES = Decimal("0.001")
 ESTIMATE_FACTOR_TO_CONFIRM = Decimal("3")
 
 
-def _amount_text(value: Decimal, unit: str) -> str:
-    """7.5 lb, 1,200 lb, -412 lb: up to three decimals, no trailing zeros."""
-    text = f"{value:,.3f}".rstrip("0").rstrip(".")
-    return f"{'0' if text in {'-0', ''} else text} {unit}"
-
-
 def _usage_question(
     *, job: Job, item: InventoryItem, lbs: Decimal, on_hand: Decimal
 ) -> ConfirmationNeeded | None:
@@ -188,26 +184,26 @@ def _usage_question(
     """
     unit = item.unit
     reasons = []
-    figures = [Figure("Logging now", _amount_text(lbs, unit))]
-    figures.append(Figure("On the shelf", _amount_text(on_hand, unit)))
+    figures = [Figure("Logging now", amount_text(lbs, unit))]
+    figures.append(Figure("On the shelf", amount_text(on_hand, unit)))
     if lbs > on_hand:
-        reasons.append(f"more than the {_amount_text(on_hand, unit)} on the shelf")
+        reasons.append(f"more than the {amount_text(on_hand, unit)} on the shelf")
     row = next((row for row in job_materials(job) if row.item.pk == item.pk), None)
     if row is not None and row.estimated_lbs is not None:
-        figures.append(Figure(f"{job.number}'s estimate", _amount_text(row.estimated_lbs, unit)))
-        figures.append(Figure("Logged on the job so far", _amount_text(row.logged_lbs, unit)))
+        figures.append(Figure(f"{job.number}'s estimate", amount_text(row.estimated_lbs, unit)))
+        figures.append(Figure("Logged on the job so far", amount_text(row.logged_lbs, unit)))
         if row.logged_lbs + lbs > ESTIMATE_FACTOR_TO_CONFIRM * row.estimated_lbs:
             reasons.append(
                 f"more than {ESTIMATE_FACTOR_TO_CONFIRM:g}× the "
-                f"{_amount_text(row.estimated_lbs, unit)} the job's items need"
+                f"{amount_text(row.estimated_lbs, unit)} the job's items need"
             )
     if not reasons:
         return None
-    figures.append(Figure("On the shelf afterwards", _amount_text(on_hand - lbs, unit)))
+    figures.append(Figure("On the shelf afterwards", amount_text(on_hand - lbs, unit)))
     return ConfirmationNeeded(
-        f"{_amount_text(lbs, unit)} of {item.name} is {' and '.join(reasons)}. "
+        f"{amount_text(lbs, unit)} of {item.name} is {' and '.join(reasons)}. "
         "Check the figure; tick the box to log it anyway.",
-        prompt=f"Yes, log {_amount_text(lbs, unit)}",
+        prompt=f"Yes, log {amount_text(lbs, unit)}",
         figures=figures,
     )
 
@@ -218,7 +214,7 @@ def material_usage_log(
     job: Job,
     item: InventoryItem,
     lbs: Decimal,
-    user: AbstractBaseUser | None,
+    user: User | None,
     note: str = "",
     confirmed: bool = False,
 ) -> InventoryActivity:
@@ -236,7 +232,7 @@ def material_usage_log(
     if lbs != lbs.quantize(_LEDGER_PLACES):
         raise ValidationError("Enter the pounds used with at most three decimals (e.g. 1.25).")
     note = note.strip()
-    if len(note) > InventoryActivity._meta.get_field("note").max_length:
+    if len(note) > max_length_of(InventoryActivity, "note"):
         raise ValidationError("Keep the note under 500 characters.")
     status = Job.objects.filter(pk=job.pk).values_list("status", flat=True).first()
     if status is None:
@@ -298,7 +294,7 @@ def _cost_before(original: InventoryActivity) -> Decimal | None:
 
 @transaction.atomic
 def inventory_activity_reverse(
-    *, activity: InventoryActivity, reason: str, user: AbstractBaseUser | None
+    *, activity: InventoryActivity, reason: str, user: User | None
 ) -> InventoryActivity:
     """Cancel a ledger row entered by mistake with an opposite row of the same kind.
 
@@ -324,7 +320,7 @@ def inventory_activity_reverse(
         )
     if InventoryActivity.objects.filter(reverses=original).exists():
         raise _already_reversed(original)
-    max_length = InventoryActivity._meta.get_field("note").max_length
+    max_length = max_length_of(InventoryActivity, "note")
     if len(reason) > max_length:
         raise ValidationError(f"Keep the reason under {max_length} characters.")
     try:

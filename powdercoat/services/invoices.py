@@ -9,7 +9,7 @@ import datetime
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -19,10 +19,18 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from powdercoat import pricing
-from powdercoat.badges import money_label
 from powdercoat.documents.pdf import render_pdf
-from powdercoat.models import CompanySettings, Customer, Invoice, InvoiceLine, Job, Payment
-from powdercoat.models.base import plausible_date
+from powdercoat.formatting import money_text
+from powdercoat.models import (
+    CompanySettings,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    Job,
+    LineItem,
+    Payment,
+)
+from powdercoat.models.base import history_by, max_length_of, plausible_date
 from powdercoat.models.choices import InvoiceStatus, JobStatus, PaymentMethod
 from powdercoat.selectors import job_items_with_details
 from powdercoat.services.checks import ConfirmationNeeded, Figure
@@ -36,7 +44,7 @@ ZERO = Decimal("0")
 # -- creating an invoice from a job ----------------------------------------------------------
 
 
-def _line_detail(item) -> str:
+def _line_detail(item: LineItem) -> str:
     """What was done to the parts, for the line's small print: "Primer: X; Base: Y · Prep: Z"."""
     coats = "; ".join(f"{coat.get_layer_display()}: {coat.powder}" for coat in item.coats.all())
     prep = ", ".join(str(line.prep_service) for line in item.prep_lines.all())
@@ -44,7 +52,7 @@ def _line_detail(item) -> str:
     if prep:
         parts.append(f"Prep: {prep}")
     detail = " · ".join(parts)
-    max_length = InvoiceLine._meta.get_field("detail").max_length
+    max_length = max_length_of(InvoiceLine, "detail")
     return detail if len(detail) <= max_length else detail[: max_length - 1] + "…"
 
 
@@ -60,7 +68,7 @@ def _already_invoiced(job: Job, invoice: Invoice) -> ValidationError:
 
 
 @transaction.atomic
-def invoice_create_for_job(*, job: Job, user: AbstractBaseUser | None) -> Invoice:
+def invoice_create_for_job(*, job: Job, user: User | None) -> Invoice:
     """Make the job's invoice: its lines, discount and rush fee copied, tax and due date added.
 
     Each item becomes a line with its real quantity and unit price, and its coats and prep as
@@ -120,7 +128,7 @@ def invoice_create_for_job(*, job: Job, user: AbstractBaseUser | None) -> Invoic
         balance=totals.total,
         created_by=user,
     )
-    invoice._history_user = user
+    history_by(invoice, user)
     try:
         # A savepoint of its own, so the transaction can still look up the winner.
         with transaction.atomic():
@@ -144,7 +152,7 @@ def _locked(invoice: Invoice) -> Invoice:
 
 
 @transaction.atomic
-def invoice_update(*, invoice: Invoice, user: AbstractBaseUser | None) -> Invoice:
+def invoice_update(*, invoice: Invoice, user: User | None) -> Invoice:
     """Save the editable details (dates, notes) without touching status or money.
 
     Only those columns are written, so an edit form opened before a payment came in never
@@ -160,7 +168,7 @@ def invoice_update(*, invoice: Invoice, user: AbstractBaseUser | None) -> Invoic
     current.invoice_date = invoice.invoice_date
     current.due_date = invoice.due_date
     current.notes = invoice.notes
-    current._history_user = user
+    history_by(current, user)
     current.save(update_fields=["invoice_date", "due_date", "notes", "updated_at"])
     invoice.refresh_from_db()
     return invoice
@@ -188,18 +196,18 @@ def _repeat_payment_question(invoice: Invoice, amount: Decimal) -> ConfirmationN
     when = timezone.localtime(earlier.created_at)
     who = f" by {earlier.recorded_by}" if earlier.recorded_by else ""
     figures = [
-        Figure("Recording now", money_label(amount)),
+        Figure("Recording now", money_text(amount)),
         Figure(
             f"Recorded at {when:%H:%M}{who}",
-            f"{money_label(earlier.amount)} · {earlier.get_method_display()}"
+            f"{money_text(earlier.amount)} · {earlier.get_method_display()}"
             + (f" · {earlier.reference}" if earlier.reference else ""),
         ),
-        Figure("Balance before this payment", money_label(invoice.balance)),
+        Figure("Balance before this payment", money_text(invoice.balance)),
     ]
     return ConfirmationNeeded(
-        f"{money_label(amount)} was already recorded on {invoice.number} at {when:%H:%M}{who}. "
+        f"{money_text(amount)} was already recorded on {invoice.number} at {when:%H:%M}{who}. "
         "If this is a second payment, tick the box; if it is the same one, close the window.",
-        prompt=f"Yes, record a second {money_label(amount)}",
+        prompt=f"Yes, record a second {money_text(amount)}",
         figures=figures,
     )
 
@@ -212,7 +220,7 @@ def payment_record(
     paid_on: datetime.date,
     method: str,
     reference: str = "",
-    user: AbstractBaseUser | None,
+    user: User | None,
     confirmed: bool = False,
 ) -> Payment:
     """Record money received; the invoice becomes Partially Paid or, once covered, Paid.
@@ -235,8 +243,8 @@ def payment_record(
         raise ValidationError("Give the amount in dollars and cents, like 125.50.")
     if amount > current.balance:
         raise ValidationError(
-            f"The balance is {money_label(current.balance)}; a payment of "
-            f"{money_label(amount)} would be more than {current.number} still owes."
+            f"The balance is {money_text(current.balance)}; a payment of "
+            f"{money_text(amount)} would be more than {current.number} still owes."
         )
     if method not in PaymentMethod.values:
         raise ValidationError("Pick how the customer paid.")
@@ -255,7 +263,7 @@ def payment_record(
         reference=reference.strip(),
         recorded_by=user,
     )
-    payment._history_user = user
+    history_by(payment, user)
     payment.save()
 
     current.amount_paid += amount
@@ -264,7 +272,7 @@ def payment_record(
         current.pay_in_full()
     else:
         current.pay_part()
-    current._history_user = user
+    history_by(current, user)
     current.save(update_fields=["status", "amount_paid", "balance", "updated_at"])
     invoice.refresh_from_db()
     return payment
@@ -275,13 +283,13 @@ def _already_reversed(original: Payment) -> ValidationError:
     when = timezone.localtime(reversal.created_at)
     who = f" by {reversal.recorded_by}" if reversal.recorded_by else ""
     return ValidationError(
-        f"This payment of {money_label(original.amount)} was already reversed on "
+        f"This payment of {money_text(original.amount)} was already reversed on "
         f"{when:%b} {when.day}, {when:%Y %H:%M}{who}."
     )
 
 
 @transaction.atomic
-def payment_reverse(*, payment: Payment, reason: str, user: AbstractBaseUser | None) -> Payment:
+def payment_reverse(*, payment: Payment, reason: str, user: User | None) -> Payment:
     """Take back a payment recorded by mistake with a negative row that names it and says why.
 
     The invoice's paid amount and balance follow, and its status: Partially Paid while other
@@ -291,7 +299,7 @@ def payment_reverse(*, payment: Payment, reason: str, user: AbstractBaseUser | N
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Say why the payment is being reversed.")
-    max_length = Payment._meta.get_field("reason").max_length
+    max_length = max_length_of(Payment, "reason")
     if len(reason) > max_length:
         raise ValidationError(f"Keep the reason under {max_length} characters.")
     current = _locked(payment.invoice)
@@ -313,7 +321,7 @@ def payment_reverse(*, payment: Payment, reason: str, user: AbstractBaseUser | N
         reverses=original,
         reason=reason,
     )
-    reversal._history_user = user
+    history_by(reversal, user)
     try:
         # A savepoint of its own, so the transaction can still explain the refusal.
         with transaction.atomic():
@@ -323,14 +331,14 @@ def payment_reverse(*, payment: Payment, reason: str, user: AbstractBaseUser | N
     current.amount_paid -= original.amount
     current.balance = current.total - current.amount_paid
     current.take_back_payment()
-    current._history_user = user
+    history_by(current, user)
     current.save(update_fields=["status", "amount_paid", "balance", "updated_at"])
     payment.invoice.refresh_from_db()
     return reversal
 
 
 @transaction.atomic
-def invoice_void(*, invoice: Invoice, reason: str, user: AbstractBaseUser | None) -> Invoice:
+def invoice_void(*, invoice: Invoice, reason: str, user: User | None) -> Invoice:
     """Void an invoice nobody has paid anything on; the job can then be invoiced again."""
     reason = (reason or "").strip()
     if not reason:
@@ -339,7 +347,7 @@ def invoice_void(*, invoice: Invoice, reason: str, user: AbstractBaseUser | None
     paid = current.payments.aggregate(total=Sum("amount"))["total"]
     if paid:
         raise ValidationError(
-            f"{current.number} has {money_label(paid)} of payments recorded; an invoice "
+            f"{current.number} has {money_text(paid)} of payments recorded; an invoice "
             "with payments cannot be voided."
         )
     if not can_proceed(current.void):
@@ -348,9 +356,9 @@ def invoice_void(*, invoice: Invoice, reason: str, user: AbstractBaseUser | None
             "invoices can be voided."
         )
     current.void()
-    current.void_reason = reason[: Invoice._meta.get_field("void_reason").max_length]
+    current.void_reason = reason[: max_length_of(Invoice, "void_reason")]
     current.balance = ZERO  # nothing is owed on a void invoice
-    current._history_user = user
+    history_by(current, user)
     current.save(update_fields=["status", "void_reason", "balance", "updated_at"])
     invoice.refresh_from_db()
     return invoice
@@ -385,6 +393,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             "customer_tax_exempt": invoice_is_tax_exempt(invoice),
             "terms_days": (invoice.due_date - invoice.invoice_date).days,
         },
+        document=f"invoice {invoice.number}",
     )
 
 
@@ -394,7 +403,7 @@ def invoice_pdf_filename(invoice: Invoice) -> str:
 
 
 @transaction.atomic
-def invoice_send(*, invoice: Invoice, user: AbstractBaseUser | None) -> Invoice:
+def invoice_send(*, invoice: Invoice, user: User | None) -> Invoice:
     """Email the invoice PDF to the customer; a Draft becomes Sent.
 
     Sending again (a reminder, or a copy for the customer's records) changes no status. The
@@ -412,7 +421,7 @@ def invoice_send(*, invoice: Invoice, user: AbstractBaseUser | None) -> Invoice:
         )
     if current.status == InvoiceStatus.DRAFT:
         current.send()
-        current._history_user = user
+        history_by(current, user)
         current.save(update_fields=["status", "updated_at"])
     company = CompanySettings.load()
     email_after_commit(
@@ -452,8 +461,9 @@ def invoice_payments_in_order(invoice: Invoice) -> list[Payment]:
 
 def customer_open_balance(customer: Customer) -> Decimal:
     """What the customer still owes: the balances of their unpaid invoices, in one query."""
-    return (
+    total: Decimal = (
         Invoice.objects.unpaid()
         .filter(customer=customer)
         .aggregate(total=Coalesce(Sum("balance"), ZERO))["total"]
     )
+    return total

@@ -5,10 +5,12 @@ and brings the owning job's price up to date in the same transaction (SPEC L, K1
 """
 
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -30,6 +32,7 @@ from powdercoat.models import (
     PrepService,
     Quote,
 )
+from powdercoat.models.base import history_by
 from powdercoat.models.choices import COATING_CATEGORIES, ItemKind, JobStatus, QuoteStatus
 from powdercoat.models.items import OWNER_FIELDS
 from powdercoat.pictures import DOCUMENT_PICTURE_SIDE, picture_shrunk
@@ -84,7 +87,9 @@ def _lock_owner(owner: ItemOwner) -> ItemOwner:
     return locked
 
 
-def draft_lookups(draft: ItemDraft) -> tuple[dict, dict, CatalogProduct | None]:
+def draft_lookups(
+    draft: ItemDraft,
+) -> tuple[dict[int, InventoryItem], dict[int, PrepService], CatalogProduct | None]:
     """The powders, prep services and catalogue product a draft names, fetched in bulk."""
     powders = InventoryItem.objects.in_bulk(draft.powder_ids)
     preps = PrepService.objects.in_bulk(draft.prep_service_ids)
@@ -97,7 +102,11 @@ def draft_lookups(draft: ItemDraft) -> tuple[dict, dict, CatalogProduct | None]:
 
 
 def draft_check(
-    draft: ItemDraft, *, powders: dict, preps: dict, product: CatalogProduct | None
+    draft: ItemDraft,
+    *,
+    powders: dict[int, InventoryItem],
+    preps: dict[int, PrepService],
+    product: CatalogProduct | None,
 ) -> list[str]:
     """What is wrong with the draft, in words; an empty list when it can be saved."""
     problems = []
@@ -136,7 +145,7 @@ def _keep_photo(item: LineItem, draft: ItemDraft) -> None:
     with default_storage.open(draft.photo_name, "rb") as upload:
         content = upload.read()
     item.photo.save(posixpath.basename(draft.photo_name), ContentFile(content), save=False)
-    transaction.on_commit(lambda name=draft.photo_name: default_storage.delete(name))
+    transaction.on_commit(partial(default_storage.delete, draft.photo_name))
 
 
 @transaction.atomic
@@ -144,7 +153,7 @@ def line_item_save(
     *,
     owner: ItemOwner,
     draft: ItemDraft,
-    user: AbstractBaseUser | None,
+    user: User | None,
     catalog_entry: CatalogEntry | None = None,
 ) -> LineItem:
     """Create the draft's item on the owner, or update the item it was opened from.
@@ -155,8 +164,8 @@ def line_item_save(
     """
     owner = _lock_owner(owner)
     if catalog_entry is not None:
-        product = catalog_product_create_from_draft(draft=draft, entry=catalog_entry, user=user)
-        draft.catalog_product_id = product.pk
+        saved = catalog_product_create_from_draft(draft=draft, entry=catalog_entry, user=user)
+        draft.catalog_product_id = saved.pk
     company = CompanySettings.load()
     powders, preps, product = draft_lookups(draft)
     problems = draft_check(draft, powders=powders, preps=preps, product=product)
@@ -194,7 +203,7 @@ def line_item_save(
     item.dimensions = draft.dimensions if draft.kind == ItemKind.PHOTO_QUOTE else {}
     item.estimate_note = draft.estimate_note if draft.kind == ItemKind.PHOTO_QUOTE else ""
     _keep_photo(item, draft)
-    item._history_user = user
+    history_by(item, user)
     item.full_clean(exclude=["job", "template", "catalog_product", "photo"])
     item.save()
 
@@ -217,17 +226,17 @@ def line_item_save(
 
 
 @transaction.atomic
-def line_item_delete(*, item: LineItem, user: AbstractBaseUser | None) -> None:
+def line_item_delete(*, item: LineItem, user: User | None) -> None:
     """Remove an item (its coats and prep lines go with it) and reprice its owner."""
     owner = _lock_owner(item.owner)
-    item._history_user = user
+    history_by(item, user)
     item.delete()
     price_refresh(owner)
 
 
 @transaction.atomic
 def line_items_copy(
-    *, items, owner: ItemOwner, user: AbstractBaseUser | None, reprice: bool = True
+    *, items: Iterable[LineItem], owner: ItemOwner, user: User | None, reprice: bool = True
 ) -> list[LineItem]:
     """Copy items with their coats and prep lines onto another job or template.
 
@@ -248,7 +257,7 @@ def line_items_copy(
             setattr(copy, name, None)
         setattr(copy, owner_field, owner)
         copy.position = start + offset
-        copy._history_user = user
+        history_by(copy, user)
         copy.save()
         LineItemCoat.objects.bulk_create(
             LineItemCoat(item=copy, powder_id=c.powder_id, layer=c.layer, position=c.position)
@@ -271,7 +280,7 @@ def line_items_copy(
 
 @transaction.atomic
 def catalog_product_create_from_draft(
-    *, draft: ItemDraft, entry: CatalogEntry, user: AbstractBaseUser | None
+    *, draft: ItemDraft, entry: CatalogEntry, user: User | None
 ) -> CatalogProduct:
     """Save a calculated or photo-quoted item as a reusable catalogue product (SPEC L3 step 6)."""
     name, description, category, unit_price = (
@@ -298,8 +307,10 @@ def catalog_product_create_from_draft(
         # The catalogue picture is printed on work orders: kept small, whatever the photo was.
         with default_storage.open(draft.photo_name, "rb") as photo:
             picture = picture_shrunk(photo, longest_side=DOCUMENT_PICTURE_SIDE)
-        product.image.save(posixpath.basename(picture.name), picture, save=False)
-    product._history_user = user
+        product.image.save(
+            posixpath.basename(picture.name or draft.photo_name), picture, save=False
+        )
+    history_by(product, user)
     product.full_clean(exclude=["image"])
     product.save()
     CatalogProductCoat.objects.bulk_create(

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -55,11 +55,11 @@ def _megabytes(size: int) -> str:
 
 @dataclass(frozen=True)
 class _CheckedPhoto:
-    upload: UploadedFile
+    upload: "UploadedFile[bytes]"
     stored_name: str
 
 
-def _check_photo(upload: UploadedFile, max_bytes: int) -> _CheckedPhoto:
+def _check_photo(upload: "UploadedFile[bytes]", max_bytes: int) -> _CheckedPhoto:
     """Refuse a file that is too big or not a picture; name the stored copy by its real format."""
     name = os.path.basename(upload.name or "photo")
     if upload.size is not None and upload.size > max_bytes:
@@ -75,10 +75,10 @@ def _check_photo(upload: UploadedFile, max_bytes: int) -> _CheckedPhoto:
 def job_photos_add(
     *,
     job: Job,
-    files: Iterable[UploadedFile],
+    files: Iterable["UploadedFile[bytes]"],
     kind: str,
     caption: str = "",
-    user: AbstractBaseUser | None,
+    user: User | None,
 ) -> list[JobPhoto]:
     """Store several photos of a job with one type and caption.
 
@@ -112,7 +112,7 @@ def job_photos_add(
 
 
 @transaction.atomic
-def job_note_add(*, job: Job, text: str, user: AbstractBaseUser | None) -> JobNote:
+def job_note_add(*, job: Job, text: str, user: User | None) -> JobNote:
     """Add an internal note to a job; notes are never shown to the customer."""
     text = text.strip()
     if not text:
@@ -148,7 +148,7 @@ def time_entry_add(
     ended_at: time | None = None,
     stage: str = "",
     note: str = "",
-    user: AbstractBaseUser | None,
+    user: User | None,
 ) -> TimeEntry:
     """Log hours a worker spent on a job: the hours given, or worked out from start and end.
 
@@ -214,7 +214,7 @@ def rework_record_add(
     reason: str,
     description: str = "",
     cost: Decimal | None = None,
-    user: AbstractBaseUser | None,
+    user: User | None,
 ) -> ReworkRecord:
     """Record work that has to be done again on a job, and why."""
     if kind not in ReworkKind.values:
@@ -239,7 +239,7 @@ def rework_resolve(
     *,
     rework: ReworkRecord,
     resolution: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     cost: Decimal | None = None,
 ) -> ReworkRecord:
     """Close a rework with how it was put right (and, optionally, what it cost in the end)."""
@@ -274,7 +274,7 @@ def part_intake_save(
     actual_count: int,
     condition_notes: str = "",
     received_at: datetime | None = None,
-    user: AbstractBaseUser | None,
+    user: User | None,
 ) -> PartIntake:
     """Record how the parts arrived, or correct the record: one intake per job.
 

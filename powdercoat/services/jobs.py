@@ -7,14 +7,16 @@ pressing Advance at the same moment move it one stage, not two. With `notify_cus
 customer is emailed about the move once it commits, unless they turned such emails off.
 """
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition, Transition, can_proceed, has_transition_perm
 
 from powdercoat.models import (
     CompanySettings,
@@ -24,7 +26,7 @@ from powdercoat.models import (
     StatusChange,
     Worker,
 )
-from powdercoat.models.base import plausible_date, transition_words
+from powdercoat.models.base import history_by, transition_words
 from powdercoat.models.choices import WORKFLOW, JobStatus, Priority
 from powdercoat.models.jobs import next_stage
 from powdercoat.selectors import job_needed_prep_stages
@@ -32,6 +34,8 @@ from powdercoat.services import notifications
 from powdercoat.services.items import line_items_copy
 from powdercoat.services.numbering import number_next
 from powdercoat.services.prices import job_totals_apply
+
+logger = logging.getLogger(__name__)
 
 JOB_NUMBER_PREFIX = "JOB"
 
@@ -48,7 +52,7 @@ def _apply_rush_rate(job: Job, *, previous_priority: int | None) -> None:
 
 
 def _alert_if_raised_to_urgent(
-    job: Job, *, previous_priority: int | None, user: AbstractBaseUser | None
+    job: Job, *, previous_priority: int | None, user: User | None
 ) -> None:
     """Tell the supervisors when a job becomes Urgent or Rush from anything lower (SPEC J5)."""
     if job.priority < Priority.URGENT:
@@ -56,16 +60,6 @@ def _alert_if_raised_to_urgent(
     if previous_priority is not None and previous_priority >= job.priority:
         return
     notifications.job_priority_alert(job=job, user=user)
-
-
-def _check_dates(job: Job) -> None:
-    """The model's date rules (plausible years, due not before scheduled), whoever calls."""
-    for name in ("scheduled_date", "due_date"):
-        try:
-            plausible_date(getattr(job, name))
-        except ValidationError as error:
-            raise ValidationError({name: error.messages}) from None
-    job.clean()
 
 
 def job_customer_change_refusal(job: Job, customer: Customer) -> ValidationError | None:
@@ -87,7 +81,7 @@ def job_customer_change_refusal(job: Job, customer: Customer) -> ValidationError
 
 
 @transaction.atomic
-def job_create(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bool = True) -> Job:
+def job_create(*, job: Job, user: User | None, alert_supervisors: bool = True) -> Job:
     """Number and save a new job (it starts at Pending).
 
     An empty discount takes the customer's pricing-tier discount. An Urgent or Rush job emails
@@ -95,14 +89,17 @@ def job_create(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bo
     """
     if job.pk:
         raise ValueError("job_create() takes a job that has not been saved yet.")
-    _check_dates(job)
-    if job.discount_percent is None:
+    if job.discount_percent is None and job.customer_id is not None:
         job.discount_percent = job.customer.discount_percent
-    job.number = number_next(prefix=JOB_NUMBER_PREFIX)
     job.created_by = job.updated_by = user
+    # Every rule of the model (lengths, ranges, dates, constraints), whoever calls: the admin's
+    # form has checked them, an import, a conversion or a script has not. The number is not
+    # taken yet, so a refused job uses none up.
+    job.full_clean(exclude=["number"])
     _apply_rush_rate(job, previous_priority=None)
     job_totals_apply(job)
-    job._history_user = user
+    job.number = number_next(prefix=JOB_NUMBER_PREFIX)
+    history_by(job, user)
     job.save()
     if alert_supervisors:
         _alert_if_raised_to_urgent(job, previous_priority=None, user=user)
@@ -110,7 +107,7 @@ def job_create(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bo
 
 
 @transaction.atomic
-def job_update(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bool = True) -> Job:
+def job_update(*, job: Job, user: User | None, alert_supervisors: bool = True) -> Job:
     """Save edits to a job's details; its status is left exactly as it is in the database.
 
     The row is locked and the status reloaded first, so an edit form opened before someone
@@ -118,18 +115,19 @@ def job_update(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bo
     Urgent or Rush emails the supervisors after commit, unless `alert_supervisors` is False.
     """
     current = Job.objects.select_for_update().only("priority", "customer").get(pk=job.pk)
-    _check_dates(job)
+    job.refresh_from_db(fields=["status", "held_from_status"])
+    if job.discount_percent is None and job.customer_id is not None:
+        job.discount_percent = job.customer.discount_percent
+    job.updated_by = user
+    # The model's rules, whoever calls (see job_create).
+    job.full_clean()
     if job.customer_id != current.customer_id:
         refusal = job_customer_change_refusal(current, job.customer)
         if refusal is not None:
             raise refusal
-    job.refresh_from_db(fields=["status", "held_from_status"])
-    if job.discount_percent is None:
-        job.discount_percent = job.customer.discount_percent
     _apply_rush_rate(job, previous_priority=current.priority)
     job_totals_apply(job)
-    job.updated_by = user
-    job._history_user = user
+    history_by(job, user)
     job.save()
     if alert_supervisors:
         _alert_if_raised_to_urgent(job, previous_priority=current.priority, user=user)
@@ -139,12 +137,12 @@ def job_update(*, job: Job, user: AbstractBaseUser | None, alert_supervisors: bo
 # -- status moves ----------------------------------------------------------------------------
 
 
-def move_words(name: str) -> dict:
+def move_words(name: str) -> dict[str, Any]:
     """What the pages say about the job move `name`: its transition's `custom` (see Job)."""
     return transition_words(Job, name)
 
 
-def _check_move(job: Job, transition, user: AbstractBaseUser | None) -> None:
+def _check_move(job: Job, transition: Callable[..., object], user: User | None) -> None:
     """Refuse, in words, a move the job's state or the user's role does not allow."""
     verb = move_words(transition.__name__)["verb"]
     status_label = JobStatus(job.status).label
@@ -159,22 +157,30 @@ def _save_move(
     *,
     from_status: str,
     transition: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     note: str,
     notify_customer: bool = False,
 ) -> StatusChange:
     job.updated_by = user
-    job._history_user = user
+    history_by(job, user)
     try:
         # A savepoint of its own, so the transaction is still usable to explain a refusal.
         with transaction.atomic():
             job.save(update_fields=["status", "held_from_status", "updated_by", "updated_at"])
     except ConcurrentTransition:
-        now = Job.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+        now = Job.objects.filter(pk=job.pk).values_list("status", flat=True).get()
         raise ValidationError(
             f"{job.number} was moved to {JobStatus(now).label} by someone else a moment ago. "
             "Nothing was changed; look at it again before you move it."
         ) from None
+    logger.info(
+        "Job %s moved from %s to %s by %s (%s).",
+        job.number,
+        from_status,
+        job.status,
+        user.get_username() if user is not None else "the system",
+        transition,
+    )
     # The customer's own setting wins over what was asked for.
     notify = notify_customer and notifications.customer_email_refusal(job.customer) is None
     change = StatusChange.objects.create(
@@ -193,7 +199,7 @@ def _save_move(
 
 @transaction.atomic
 def job_advance(
-    *, job: Job, user: AbstractBaseUser | None, note: str = "", notify_customer: bool = False
+    *, job: Job, user: User | None, note: str = "", notify_customer: bool = False
 ) -> StatusChange:
     """Move the job to its next stage, skipping prep stages none of its items needs."""
     _check_move(job, job.advance, user)
@@ -214,7 +220,7 @@ def job_advance(
 
 @transaction.atomic
 def job_hold(
-    *, job: Job, user: AbstractBaseUser | None, reason: str, notify_customer: bool = False
+    *, job: Job, user: User | None, reason: str, notify_customer: bool = False
 ) -> StatusChange:
     """Put the job on hold; the reason is required and kept in the timeline."""
     if not reason.strip():
@@ -234,7 +240,7 @@ def job_hold(
 
 @transaction.atomic
 def job_resume(
-    *, job: Job, user: AbstractBaseUser | None, note: str = "", notify_customer: bool = False
+    *, job: Job, user: User | None, note: str = "", notify_customer: bool = False
 ) -> StatusChange:
     """Take the job off hold, back to the stage it was held at."""
     _check_move(job, job.resume, user)
@@ -252,7 +258,7 @@ def job_resume(
 
 @transaction.atomic
 def job_cancel(
-    *, job: Job, user: AbstractBaseUser | None, reason: str, notify_customer: bool = False
+    *, job: Job, user: User | None, reason: str, notify_customer: bool = False
 ) -> StatusChange:
     """Cancel the job; the reason is required and kept in the timeline."""
     if not reason.strip():
@@ -272,7 +278,7 @@ def job_cancel(
 
 @transaction.atomic
 def job_reopen(
-    *, job: Job, user: AbstractBaseUser | None, note: str = "", notify_customer: bool = False
+    *, job: Job, user: User | None, note: str = "", notify_customer: bool = False
 ) -> StatusChange:
     """Bring a cancelled job back to Pending (Supervisor and Administrator only)."""
     _check_move(job, job.reopen, user)
@@ -292,7 +298,7 @@ def job_reopen(
 def job_set_status(
     *,
     job: Job,
-    user: AbstractBaseUser | None,
+    user: User | None,
     status: str,
     note: str = "",
     notify_customer: bool = False,
@@ -342,12 +348,19 @@ class JobMove:
     on_floor: bool  # offered on the phone view and the bump page too
 
 
-def job_can_move(job: Job, user: AbstractBaseUser) -> bool:
+def job_can_move(job: Job, user: User) -> bool:
     """Whether `user` may make any move from where `job` is (no queries: state and role)."""
     return any(True for _transition in job.get_available_user_status_transitions(user))
 
 
-def _targets(job: Job, name: str, transition, *, company, needed_prep_stages) -> list[str]:
+def _targets(
+    job: Job,
+    name: str,
+    transition: Transition,
+    *,
+    company: CompanySettings | None,
+    needed_prep_stages: Collection[str] | None,
+) -> list[str]:
     """Where the move `name` can take the job from here."""
     if name == "advance":
         needed = job_needed_prep_stages(job) if needed_prep_stages is None else needed_prep_stages
@@ -361,15 +374,15 @@ def _targets(job: Job, name: str, transition, *, company, needed_prep_stages) ->
         return [job.held_from_status or JobStatus.PENDING]
     if name == "set_status":
         return [stage for stage in WORKFLOW if stage != job.status]
-    return [transition.target]
+    return [str(transition.target)]
 
 
 def job_moves_offered(
     job: Job,
-    user: AbstractBaseUser,
+    user: User,
     *,
     company: CompanySettings | None = None,
-    needed_prep_stages=None,
+    needed_prep_stages: Collection[str] | None = None,
 ) -> list[JobMove]:
     """The moves `user` may make from where `job` is, as django-fsm-2 reports them (state,
     conditions, permission), with the words their transitions declare.
@@ -404,7 +417,7 @@ def job_moves_offered(
 def job_move(
     *,
     job: Job,
-    user: AbstractBaseUser | None,
+    user: User | None,
     move: str,
     target: str = "",
     note: str = "",
@@ -415,7 +428,7 @@ def job_move(
     service = JOB_MOVES.get(move)
     if service is None:
         raise ValidationError("That is not a move a job can make; reload the page.")
-    kwargs: dict = {"notify_customer": notify_customer}
+    kwargs: dict[str, Any] = {"notify_customer": notify_customer}
     if move_words(move).get("reason"):
         kwargs["reason"] = note
     else:
@@ -429,7 +442,7 @@ def job_move(
 
 
 @transaction.atomic
-def job_change_customer(*, job: Job, customer: Customer, user: AbstractBaseUser | None) -> Job:
+def job_change_customer(*, job: Job, customer: Customer, user: User | None) -> Job:
     """Put the job under another customer; the History page shows who changed it, from whom.
 
     Allowed at any stage, Delivered and Cancelled included (correcting a mix-up), but refused
@@ -449,8 +462,7 @@ def job_change_customer(*, job: Job, customer: Customer, user: AbstractBaseUser 
     previous = locked.customer.display_name
     locked.customer = customer
     locked.updated_by = user
-    locked._history_user = user
-    locked._change_reason = f"Customer changed from {previous} to {customer.display_name}"
+    history_by(locked, user, reason=f"Customer changed from {previous} to {customer.display_name}")
     locked.save(update_fields=["customer", "updated_by", "updated_at"])
     job.customer, job.updated_by, job.updated_at = customer, user, locked.updated_at
     return locked
@@ -475,7 +487,7 @@ def _assign_workers_at_creation(job: Job, workers: list[Worker]) -> None:
 
 
 @transaction.atomic
-def job_clone(*, job: Job, user: AbstractBaseUser | None) -> Job:
+def job_clone(*, job: Job, user: User | None) -> Job:
     """A new Pending job like this one: same customer, details, active workers and items.
 
     It gets a new number and copies of the items with their coats, prep lines and prices.

@@ -11,7 +11,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -45,7 +45,7 @@ def email_after_commit(
     to: str,
     subject: str,
     body: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     attachment: Attachment | None = None,
     quote: Quote | None = None,
     invoice: Invoice | None = None,
@@ -99,7 +99,7 @@ def customer_email_refusal(customer: Customer) -> str | None:
     return None
 
 
-def job_status_email(*, change: StatusChange, user: AbstractBaseUser | None) -> bool:
+def job_status_email(*, change: StatusChange, user: User | None) -> bool:
     """Queue an email telling the customer that their job moved; False when they get none.
 
     The customer's own choice wins: with notifications off or no address nothing is sent,
@@ -132,7 +132,7 @@ def status_email_outcome(change: StatusChange) -> EmailOutcome | None:
 # -- Urgent and Rush alerts to the supervisors (SPEC J5) -------------------------------------
 
 
-def supervisors_to_alert() -> QuerySet:
+def supervisors_to_alert() -> QuerySet[User]:
     """Active users in the Supervisor group who have an email address."""
     return (
         get_user_model()
@@ -143,7 +143,7 @@ def supervisors_to_alert() -> QuerySet:
     )
 
 
-def job_priority_alert(*, job: Job, user: AbstractBaseUser | None) -> int:
+def job_priority_alert(*, job: Job, user: User | None) -> int:
     """Queue an email to each supervisor that the job became Urgent or Rush; how many.
 
     Every email is an outbox row against the job: queued, then sent or failed.

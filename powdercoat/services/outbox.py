@@ -73,7 +73,7 @@ def outbox_attempt(*, email_id: int, attempt: int) -> datetime | None:
     email = EmailLog.objects.get(pk=email_id)
     try:
         email_message(email).send()
-    except Exception as problem:  # any mail-server failure is recorded, never raised
+    except Exception as problem:  # noqa: BLE001 - any mail-server failure is recorded, never raised
         error = f"{type(problem).__name__}: {problem}"
         retry_at = next_attempt_at(attempts=attempt, failed_at=timezone.now())
         logger.warning(

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from powdercoat import pricing
-from powdercoat.models import Job, LineItem, Quote
+from powdercoat.models import Job, JobTemplate, LineItem, Quote
 
 
 def job_totals_apply(job: Job) -> None:
@@ -78,7 +78,7 @@ def quote_refresh_price(*, quote: Quote) -> Quote:
     return quote
 
 
-def price_refresh(owner: Job | Quote) -> None:
+def price_refresh(owner: Job | Quote | JobTemplate) -> None:
     """Refresh the price of whichever record owns the items (templates carry no price)."""
     if isinstance(owner, Job):
         job_refresh_price(job=owner)

@@ -7,12 +7,14 @@ happens in one transaction too: either the job exists with its items and the quo
 Converted, or neither happened (SPEC Q).
 """
 
+import logging
+from collections.abc import Callable
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -22,18 +24,21 @@ from powdercoat.models import (
     CompanySettings,
     Customer,
     Job,
+    LineItem,
     LineItemCoat,
     LineItemPrep,
     Quote,
     StatusChange,
 )
-from powdercoat.models.base import transition_words
+from powdercoat.models.base import history_by, transition_words
 from powdercoat.models.choices import CustomerType, JobStatus, Priority, QuoteStatus
 from powdercoat.services.items import line_items_copy
 from powdercoat.services.jobs import job_create, job_set_status
 from powdercoat.services.notifications import Attachment, email_after_commit
 from powdercoat.services.numbering import number_next
 from powdercoat.services.prices import quote_totals_apply
+
+logger = logging.getLogger(__name__)
 
 QUOTE_NUMBER_PREFIX = "QUO"
 
@@ -42,7 +47,7 @@ _REASON_LENGTH = 100
 
 
 def _label(quote: Quote) -> str:
-    return QuoteStatus(quote.status).label
+    return str(QuoteStatus(quote.status).label)
 
 
 def percent_text(value: Decimal) -> str:
@@ -72,7 +77,7 @@ def _default_discount(quote: Quote) -> None:
 
 
 @transaction.atomic
-def quote_create(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
+def quote_create(*, quote: Quote, user: User | None) -> Quote:
     """Number and save a new quote (it starts as a Draft).
 
     The tax rate is the shop's current rate, or 0 for a tax-exempt customer; an empty discount
@@ -87,13 +92,13 @@ def quote_create(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
     quote.number = number_next(prefix=QUOTE_NUMBER_PREFIX)
     quote.created_by = user
     quote_totals_apply(quote)
-    quote._history_user = user
+    history_by(quote, user)
     quote.save()
     return quote
 
 
 @transaction.atomic
-def quote_update(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
+def quote_update(*, quote: Quote, user: User | None) -> Quote:
     """Save edits to a quote's details; its status is left exactly as it is in the database.
 
     The row is locked and the status reloaded first, so a form opened before someone sent the
@@ -120,7 +125,7 @@ def quote_update(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
     if quote.customer_id != current.customer_id:
         quote.tax_rate_percent = _tax_rate_for(quote.customer)
     quote_totals_apply(quote)
-    quote._history_user = user
+    history_by(quote, user)
     quote.save()
     return quote
 
@@ -128,7 +133,7 @@ def quote_update(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
 # -- the PDF and the email (SPEC Q4, D4) --------------------------------------------------------
 
 
-def quote_lines(quote: Quote):
+def quote_lines(quote: Quote) -> QuerySet[LineItem]:
     """The quote's items with their coats, powders and prep lines, in order (three queries)."""
     return (
         quote.items.prefetch_related(
@@ -142,7 +147,9 @@ def quote_lines(quote: Quote):
 
 def quote_is_tax_exempt(quote: Quote) -> bool:
     """The quote carries no tax because its customer is tax exempt (not merely a 0% shop)."""
-    return bool(quote.customer_id and quote.customer.tax_exempt and not quote.tax_rate_percent)
+    return bool(
+        quote.customer is not None and quote.customer.tax_exempt and not quote.tax_rate_percent
+    )
 
 
 def quote_pdf_filename(quote: Quote) -> str:
@@ -165,6 +172,7 @@ def quote_pdf(*, quote: Quote) -> bytes:
                 "tax": percent_text(quote.tax_rate_percent),
             },
         },
+        document=f"quote {quote.number}",
     )
 
 
@@ -182,13 +190,13 @@ def _check_sendable(quote: Quote) -> None:
 
 def _greeting_name(quote: Quote) -> str:
     """Whom the email says hello to: the contact person where there is one."""
-    if quote.customer_id:
+    if quote.customer is not None:
         return quote.customer.contact_name or quote.customer.display_name
     return quote.prospect_name or quote.prospect_company
 
 
 @transaction.atomic
-def quote_send(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
+def quote_send(*, quote: Quote, user: User | None) -> Quote:
     """Email the quote's PDF to the customer or prospect; a Draft becomes Sent.
 
     A quote already Sent can be sent again (say, to a corrected address); its status stays.
@@ -215,26 +223,31 @@ def quote_send(*, quote: Quote, user: AbstractBaseUser | None) -> Quote:
     )
     if quote.status == QuoteStatus.DRAFT:
         quote.send()
-        _save_move(quote, user=user, reason=f"Sent to {quote.recipient_email}")
+        _save_move(
+            quote,
+            from_status=QuoteStatus.DRAFT,
+            user=user,
+            reason=f"Sent to {quote.recipient_email}",
+        )
     return quote
 
 
 # -- status moves ----------------------------------------------------------------------------
 
 
-def _check_move(quote: Quote, transition) -> None:
+def _check_move(quote: Quote, transition: Callable[..., object]) -> None:
     """Refuse, in words, a move the quote's status does not allow."""
     if not can_proceed(transition):
         verb = transition_words(Quote, transition.__name__)["verb"]
         raise ValidationError(f"{quote.number} is {_label(quote)}; it cannot be {verb} now.")
 
 
-def _save_move(quote: Quote, *, user: AbstractBaseUser | None, reason: str = "") -> None:
+def _save_move(quote: Quote, *, from_status: str, user: User | None, reason: str = "") -> None:
+    """Save the quote's new status with who moved it and why, and log the move."""
     reason = " ".join(reason.split())
     if len(reason) > _REASON_LENGTH:
         reason = reason[: _REASON_LENGTH - 1] + "…"
-    quote._history_user = user
-    quote._change_reason = reason or None
+    history_by(quote, user, reason=reason or None)
     fields = ["status", "updated_at"]
     if quote.job_id:
         fields.append("job")
@@ -243,41 +256,51 @@ def _save_move(quote: Quote, *, user: AbstractBaseUser | None, reason: str = "")
         with transaction.atomic():
             quote.save(update_fields=fields)
     except ConcurrentTransition:
-        now = Quote.objects.filter(pk=quote.pk).values_list("status", flat=True).first()
+        now = Quote.objects.filter(pk=quote.pk).values_list("status", flat=True).get()
         raise ValidationError(
             f"{quote.number} was changed to {QuoteStatus(now).label} by someone else a moment "
             "ago. Nothing was changed; look at it again."
         ) from None
+    logger.info(
+        "Quote %s moved from %s to %s by %s.",
+        quote.number,
+        from_status,
+        quote.status,
+        user.get_username() if user is not None else "the system",
+    )
 
 
 @transaction.atomic
-def quote_approve(*, quote: Quote, user: AbstractBaseUser | None, note: str = "") -> Quote:
+def quote_approve(*, quote: Quote, user: User | None, note: str = "") -> Quote:
     """The customer accepted the quote (from Draft or Sent)."""
     _check_move(quote, quote.approve)
     if not quote.items.exists():
         raise ValidationError(f"{quote.number} has no line items; there is nothing to approve.")
+    from_status = quote.status
     quote.approve()
-    _save_move(quote, user=user, reason=note or "Approved")
+    _save_move(quote, from_status=from_status, user=user, reason=note or "Approved")
     return quote
 
 
 @transaction.atomic
-def quote_reject(*, quote: Quote, user: AbstractBaseUser | None, reason: str) -> Quote:
+def quote_reject(*, quote: Quote, user: User | None, reason: str) -> Quote:
     """The customer turned the quote down; the reason is kept in the quote's history."""
     if not reason.strip():
         raise ValidationError("Say why the quote was turned down.")
     _check_move(quote, quote.reject)
+    from_status = quote.status
     quote.reject()
-    _save_move(quote, user=user, reason=f"Rejected: {reason.strip()}")
+    _save_move(quote, from_status=from_status, user=user, reason=f"Rejected: {reason.strip()}")
     return quote
 
 
 @transaction.atomic
-def quote_revise(*, quote: Quote, user: AbstractBaseUser | None, note: str = "") -> Quote:
+def quote_revise(*, quote: Quote, user: User | None, note: str = "") -> Quote:
     """Back to Draft (from Sent, Rejected or Expired) so the quote can be changed and resent."""
     _check_move(quote, quote.revise)
+    from_status = quote.status
     quote.revise()
-    _save_move(quote, user=user, reason=note or "Revised")
+    _save_move(quote, from_status=from_status, user=user, reason=note or "Revised")
     return quote
 
 
@@ -289,9 +312,10 @@ def quote_expire_overdue() -> int:
     """
     expired = 0
     for quote in Quote.objects.past_validity().select_for_update().order_by("pk"):
+        from_status = quote.status
         quote.expire()
         try:
-            _save_move(quote, user=None, reason="Valid-until date passed")
+            _save_move(quote, from_status=from_status, user=None, reason="Valid-until date passed")
         except ValidationError:
             continue  # someone answered it a moment ago; their move stands
         expired += 1
@@ -302,14 +326,14 @@ def quote_expire_overdue() -> int:
 
 
 @transaction.atomic
-def quote_prospect_to_customer(*, quote: Quote, user: AbstractBaseUser | None) -> Customer:
+def quote_prospect_to_customer(*, quote: Quote, user: User | None) -> Customer:
     """Turn the quote's prospect into a customer and put the quote in their name.
 
     A customer with the same email address is reused rather than made twice. The quote takes
     the customer's tax status, and its price is worked out again.
     """
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
-    if quote.customer_id:
+    if quote.customer is not None:
         raise ValidationError(
             f"{quote.number} is already for the customer {quote.customer.display_name}."
         )
@@ -325,21 +349,18 @@ def quote_prospect_to_customer(*, quote: Quote, user: AbstractBaseUser | None) -
             phone=quote.prospect_phone.strip(),
         )
         customer.full_clean()
-        customer._history_user = user
+        history_by(customer, user)
         customer.save()
     quote.customer = customer
     quote.tax_rate_percent = _tax_rate_for(customer)
     quote_totals_apply(quote)
-    quote._history_user = user
-    quote._change_reason = "Prospect became a customer"
+    history_by(quote, user, reason="Prospect became a customer")
     quote.save()
     return customer
 
 
 @transaction.atomic
-def quote_convert_to_job(
-    *, quote: Quote, user: AbstractBaseUser | None, make_customer: bool = False
-) -> Job:
+def quote_convert_to_job(*, quote: Quote, user: User | None, make_customer: bool = False) -> Job:
     """Make an approved quote into a job: items, coats, prep, discount and instructions copied.
 
     The job starts at Approved with the quote's rush fee (not the shop's current rate), the
@@ -368,16 +389,19 @@ def quote_convert_to_job(
             )
         quote_prospect_to_customer(quote=locked, user=user)
         locked = Quote.objects.select_related("customer").get(pk=locked.pk)
-    if not locked.customer.is_active:
+    customer = locked.customer
+    if customer is None:  # not after the step above; it tells the type checker so
+        raise ValidationError(f"{locked.number} has no customer.")
+    if not customer.is_active:
         raise ValidationError(
-            f"{locked.customer.display_name} is marked inactive; make the customer active "
+            f"{customer.display_name} is marked inactive; make the customer active "
             "again before giving them a new job."
         )
 
     rush = locked.rush_surcharge_percent > 0
     job = job_create(
         job=Job(
-            customer=locked.customer,
+            customer=customer,
             description=locked.description,
             special_instructions=locked.special_instructions,
             discount_percent=locked.discount_percent,
@@ -389,7 +413,7 @@ def quote_convert_to_job(
         # The customer agreed to the quote's rush fee, whatever the shop charges today.
         job.rush_surcharge_percent = locked.rush_surcharge_percent
         job.updated_by = user
-        job._history_user = user
+        history_by(job, user)
         job.save(update_fields=["rush_surcharge_percent", "updated_by", "updated_at"])
     line_items_copy(items=quote_lines(locked), owner=job, user=user)
 
@@ -407,6 +431,6 @@ def quote_convert_to_job(
 
     locked.job = job
     locked.convert()
-    _save_move(locked, user=user, reason=f"Became {job.number}")
+    _save_move(locked, from_status=QuoteStatus.APPROVED, user=user, reason=f"Became {job.number}")
     quote.refresh_from_db()
     return job

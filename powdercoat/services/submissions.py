@@ -14,18 +14,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from powdercoat.models import Submission
+from powdercoat.models.base import max_length_of
 
 KEY_MAX_AGE = timedelta(days=1)
 _SALT = "powdercoat.submission-key"
-_MESSAGE_LENGTH = Submission._meta.get_field("answer_message").max_length
-_URL_LENGTH = Submission._meta.get_field("answer_url").max_length
+_MESSAGE_LENGTH = max_length_of(Submission, "answer_message")
+_URL_LENGTH = max_length_of(Submission, "answer_url")
 
 
 class SubmissionRepeated(Exception):
@@ -46,17 +47,17 @@ class SubmissionRepeated(Exception):
         return f"Already recorded: {done}" if done else "Already recorded."
 
 
-def _user_part(user: AbstractBaseUser | None) -> str:
+def _user_part(user: User | None) -> str:
     return str(user.pk) if user is not None and user.pk is not None else "-"
 
 
-def submission_key_issue(*, user: AbstractBaseUser | None) -> str:
+def submission_key_issue(*, user: User | None) -> str:
     """A fresh key for one form shown to `user`."""
     payload = f"{_user_part(user)}:{secrets.token_urlsafe(18)}"
     return signing.TimestampSigner(salt=_SALT).sign(payload)
 
 
-def submission_key_digest(*, key: str, user: AbstractBaseUser | None) -> str:
+def submission_key_digest(*, key: str, user: User | None) -> str:
     """The stored form of a posted key, after checking it was issued here, to this user, lately.
 
     Refused with a message a person understands: a missing or altered key, a key of another
@@ -92,7 +93,7 @@ def submission_key_digest(*, key: str, user: AbstractBaseUser | None) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def submission_find(*, key: str, user: AbstractBaseUser | None) -> Submission | None:
+def submission_find(*, key: str, user: User | None) -> Submission | None:
     """The applied submission of `key`, if the form was already applied (else None).
 
     For pages that must tell a repeat apart before they can even build the form (the item
@@ -120,7 +121,7 @@ class _Answer:
 
 
 @contextmanager
-def submission_once(*, key: str, user: AbstractBaseUser | None) -> Iterator[_Answer]:
+def submission_once(*, key: str, user: User | None) -> Iterator[_Answer]:
     """Apply a form's work at most once for its key: `with submission_once(...) as answer:`.
 
     The block runs inside one transaction that also records the key. Call `answer(url=...,

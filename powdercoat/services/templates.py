@@ -2,17 +2,18 @@
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from powdercoat.models import Customer, Job, JobTemplate
+from powdercoat.models.base import history_by
 from powdercoat.services.items import line_items_copy
 from powdercoat.services.jobs import job_create
 
 
 @transaction.atomic
-def template_create_from_job(*, job: Job, name: str, user: AbstractBaseUser | None) -> JobTemplate:
+def template_create_from_job(*, job: Job, name: str, user: User | None) -> JobTemplate:
     """A new template holding copies of the job's items, coats, prep lines and prices.
 
     The job's description and special instructions become the template's, so jobs made from
@@ -30,7 +31,7 @@ def template_create_from_job(*, job: Job, name: str, user: AbstractBaseUser | No
         created_by=user,
     )
     template.full_clean()
-    template._history_user = user
+    history_by(template, user)
     template.save()
     line_items_copy(
         items=job.items.order_by("position", "id"), owner=template, user=user, reprice=False
@@ -43,7 +44,7 @@ def job_create_from_template(
     *,
     template: JobTemplate,
     customer: Customer,
-    user: AbstractBaseUser | None,
+    user: User | None,
     due_date: date | None = None,
 ) -> Job:
     """A new Pending job for the customer with copies of the template's items, priced.
@@ -67,7 +68,7 @@ def job_create_from_template(
             special_instructions=template.special_instructions,
             due_date=due_date,
             source_template=template,
-            discount_percent=None,
+            discount_percent=customer.discount_percent,
         ),
         user=user,
     )

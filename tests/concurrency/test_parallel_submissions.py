@@ -171,7 +171,8 @@ def test_parallel_reversals_of_one_payment_take_the_money_back_once():
     assert len(refusals) == WRITERS - 1
     assert all("was already reversed on" in text for text in refusals)
     invoice.refresh_from_db()
-    assert invoice.amount_paid == Decimal("0") and invoice.balance == invoice.total
+    assert invoice.amount_paid == Decimal("0")
+    assert invoice.balance == invoice.total
 
 
 def test_parallel_reversals_of_one_ledger_row_return_the_stock_once():

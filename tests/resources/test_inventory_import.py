@@ -42,7 +42,8 @@ def test_new_items_get_their_opening_stock_as_ledger_rows():
         user,
     )
     white = InventoryItem.objects.get(sku="TIG-9003")
-    assert white.quantity_on_hand == 0 and not white.activities.exists()
+    assert white.quantity_on_hand == 0
+    assert not white.activities.exists()
     assert black.history.get().history_user == user
 
 

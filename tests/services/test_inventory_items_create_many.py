@@ -40,5 +40,5 @@ def test_each_opening_stock_is_one_opening_row_and_zero_is_none():
 def test_saved_items_are_refused():
     """Only new items: an existing one would get a second opening stock."""
     item = PowderFactory()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="takes items not saved yet"):
         inventory_items_create_many(items=[(item, Decimal("5"))], user=None)

@@ -245,7 +245,8 @@ def test_send_emails_the_pdf_marks_sent_and_logs_it(
     [message] = mail.outbox
     assert message.to == ["ap@ridge.example"]
     assert message.subject == f"Invoice {invoice.number} from Ridge Powder Works"
-    assert invoice.number in message.body and "$80.00" in message.body
+    assert invoice.number in message.body
+    assert "$80.00" in message.body
     filename, content, mimetype = message.attachments[0]
     assert (filename, mimetype) == (f"{invoice.number}.pdf", "application/pdf")
     assert invoice.number in PdfReader(io.BytesIO(content)).pages[0].extract_text()

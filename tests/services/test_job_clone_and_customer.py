@@ -74,7 +74,8 @@ def test_clone_copies_the_details_workers_and_items(company, office_user):
     source = _busy_job()
     clone = job_clone(job=source, user=office_user)
     assert clone.pk != source.pk
-    assert re.fullmatch(r"JOB-\d{4}-\d{4}", clone.number) and clone.number != source.number
+    assert re.fullmatch(r"JOB-\d{4}-\d{4}", clone.number)
+    assert clone.number != source.number
     assert clone.status == JobStatus.PENDING
     same = (
         "customer",
@@ -111,8 +112,10 @@ def test_clone_leaves_the_record_of_the_source_behind(company, office_user):
     clone = job_clone(job=source, user=office_user)
     assert (clone.scheduled_date, clone.due_date, clone.source_template) == (None, None, None)
     assert not StatusChange.objects.filter(job=clone).exists()
-    assert not clone.notes.exists() and not clone.photos.exists()
-    assert not clone.time_entries.exists() and not clone.reworks.exists()
+    assert not clone.notes.exists()
+    assert not clone.photos.exists()
+    assert not clone.time_entries.exists()
+    assert not clone.reworks.exists()
     assert not InventoryActivity.objects.filter(job=clone).exists()
     assert not clone.invoices.exists()
     assert not hasattr(Job.objects.get(pk=clone.pk), "source_quote")

@@ -143,13 +143,17 @@ def test_a_move_that_rolls_back_emails_nobody(
 ):
     """The email waits for the commit: a rolled-back move sends nothing."""
     job = job_at(JobStatus.COATING)
+
+    def advance_then_fail() -> None:
+        with transaction.atomic():
+            job_advance(job=job, user=office_user, notify_customer=True)
+            raise RuntimeError("something later failed")
+
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
+        pytest.raises(RuntimeError, match="something later failed"),
     ):
-        job_advance(job=job, user=office_user, notify_customer=True)
-        raise RuntimeError("something later failed")
+        advance_then_fail()
     assert mail.outbox == []
     assert not StatusChange.objects.filter(job=job, transition="advance").exists()
     assert not EmailLog.objects.exists()
@@ -177,21 +181,23 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def smtp_server(request, settings):
+def smtp_server(settings):
     """An SMTP server on loopback that the default mailer talks to; stopped after the test."""
     from aiosmtpd.controller import Controller
 
     handler = _Collector()
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port(), ready_timeout=5)
     controller.start()
-    request.addfinalizer(controller.stop)
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+    try:
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+            }
         }
-    }
-    return handler
+        yield handler
+    finally:
+        controller.stop()
 
 
 def test_status_email_goes_through_a_real_smtp_server(

@@ -31,7 +31,8 @@ def test_new_job_starts_pending_with_a_number():
     """A manual job starts at Pending and gets JOB-YYMM-0001."""
     job = JobFactory()
     assert job.status == JobStatus.PENDING
-    assert job.number.startswith("JOB-") and job.number.endswith("-0001")
+    assert job.number.startswith("JOB-")
+    assert job.number.endswith("-0001")
 
 
 def test_advance_moves_one_stage_and_records_who_and_why(company, floor_user):

@@ -123,7 +123,7 @@ def test_more_than_the_shelf_holds_is_asked_about_first(company, floor_user):
     with pytest.raises(ConfirmationNeeded) as asked:
         material_usage_log(job=JobFactory(), item=powder, lbs=D("3.5"), user=floor_user)
     assert asked.value.prompt == "Yes, log 3.5 lb"
-    assert ("On the shelf", "2 lb") in [(f.label, f.value) for f in asked.value.figures]
+    assert ("On the shelf", "2.0 lb") in [(f.label, f.value) for f in asked.value.figures]
     assert ("On the shelf afterwards", "-1.5 lb") in [
         (f.label, f.value) for f in asked.value.figures
     ]
@@ -143,7 +143,7 @@ def test_more_than_three_times_the_estimate_is_asked_about(company, floor_user):
     assert "more than 3× the 1.7 lb the job's items need" in asked.value.messages[0]
     figures = {f.label: f.value for f in asked.value.figures}
     assert figures[f"{job.number}'s estimate"] == "1.7 lb"
-    assert figures["Logged on the job so far"] == "5 lb"
+    assert figures["Logged on the job so far"] == "5.0 lb"
     material_usage_log(job=job, item=powder, lbs=D("0.2"), user=floor_user, confirmed=True)
     assert _stock(powder) == D("82.8")
 

@@ -144,7 +144,8 @@ def test_dashboard_lists_urgent_and_rush_jobs_for_supervisors_and_office(
         assert "Urgent and Rush jobs" in html
         notice = html[html.index('data-testid="urgent-jobs"') :]
         notice = notice[: notice.index("</section>")]
-        assert rush.number in notice and urgent.number in notice
+        assert rush.number in notice
+        assert urgent.number in notice
         assert notice.index(rush.number) < notice.index(urgent.number)
         assert "Ridge Cycles" in notice
         assert reverse("admin:powdercoat_job_change", args=[rush.pk]) in notice

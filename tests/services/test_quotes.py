@@ -179,7 +179,8 @@ def test_send_emails_the_pdf_and_marks_the_quote_sent(
     [message] = mail.outbox
     assert message.to == ["buyer@ridge.example"]
     assert message.subject == f"Quote {quote.number} from Smith & Sons Coating"
-    assert "$292.28" in message.body and "&amp;" not in message.body
+    assert "$292.28" in message.body
+    assert "&amp;" not in message.body
     [(filename, content, mimetype)] = message.attachments
     assert (filename, mimetype) == (f"{quote.number}.pdf", "application/pdf")
     assert quote.number in PdfReader(io.BytesIO(content)).pages[0].extract_text()
@@ -241,7 +242,8 @@ def test_send_is_refused_in_words(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as error:
         quote_services.quote_send(quote=quote, user=office_user)
     assert message in " ".join(error.value.messages)
-    assert mail.outbox == [] and not EmailLog.objects.exists()
+    assert mail.outbox == []
+    assert not EmailLog.objects.exists()
     assert Quote.objects.get(pk=quote.pk).status == before
 
 

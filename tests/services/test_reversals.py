@@ -101,7 +101,8 @@ def test_payments_are_listed_with_each_reversal_under_its_payment(company):
     undo = payment_reverse(payment=first, reason="Wrong invoice", user=None)
     listed = invoice_payments_in_order(invoice)
     assert listed == [first, undo, second, third]
-    assert listed[0].reversed_by == undo and listed[2].reversed_by is None
+    assert listed[0].reversed_by == undo
+    assert listed[2].reversed_by is None
 
 
 def test_an_invoice_whose_payments_were_all_reversed_can_be_voided(company):
@@ -121,7 +122,8 @@ def test_the_same_payment_twice_within_half_an_hour_asks_first(company):
         paid(invoice, "40.00")
     assert asked.value.prompt == "Yes, record a second $40.00"
     figures = [f.value for f in asked.value.figures]
-    assert "$40.00" in figures[0] and "Check 77" in figures[1]
+    assert "$40.00" in figures[0]
+    assert "Check 77" in figures[1]
     assert Payment.objects.filter(invoice=invoice).count() == 1
     paid(invoice, "40.00", confirmed=True)
     assert Payment.objects.filter(invoice=invoice).count() == 2

@@ -168,7 +168,8 @@ class TestDemoShop:
         assert {InvoiceStatus.PAID, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DRAFT} <= statuses
         for invoice in Invoice.objects.all():
             paid = sum((p.amount for p in invoice.payments.all()), Decimal("0"))
-            assert invoice.amount_paid == paid and invoice.balance == invoice.total - paid
+            assert invoice.amount_paid == paid
+            assert invoice.balance == invoice.total - paid
         assert mail.outbox == []
 
     def test_templates_hold_items_and_leave_job_counts_alone(self, demo_shop):
@@ -206,7 +207,8 @@ class TestDemoShop:
             assert changes[-1].to_status == job.status
             times = [change.created_at for change in changes]
             assert times == sorted(times)
-            assert job.created_at < times[0] and times[-1] <= now
+            assert job.created_at < times[0]
+            assert times[-1] <= now
 
     def test_jobs_on_hold_or_cancelled_say_why(self, demo_shop):
         """The hold or cancel reason is the note of the last timeline entry."""

@@ -89,7 +89,8 @@ def test_saving_a_job_copies_items_coats_prep_and_prices(wheel_job, office_user)
         "Wheels for the Camaro",
         "No chips",
     )
-    assert template.created_by == office_user and template.is_active
+    assert template.created_by == office_user
+    assert template.is_active
     assert _shapes(template.items) == _shapes(wheel_job.items)
     assert not set(template.items.values_list("pk", flat=True)) & set(
         wheel_job.items.values_list("pk", flat=True)
