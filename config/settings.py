@@ -20,12 +20,27 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+_YES = ("1", "true", "yes", "on")
+_NO = ("0", "false", "no", "off", "")
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    """Read a yes/no environment variable ("1", "true", "yes", "on" mean yes)."""
+    """Read a yes/no environment variable: 1/true/yes/on or 0/false/no/off (or empty).
+
+    Anything else stops the start: a typo such as DJANGO_DEBUG=ture must not quietly mean no.
+    """
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is neither yes nor no: use one of {', '.join(_YES)} for yes, "
+        f"or one of {', '.join(w for w in _NO if w)} (or leave it empty) for no."
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -66,12 +81,14 @@ VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
 # Applications
 ######################################################################
 INSTALLED_APPS = [
-    "unfold",
+    # unfold's basic config leaves the admin site alone: ShopAdminConfig below brings its own
+    # (unfold's site plus the item wizard and reports, admin_views/sites.py).
+    "unfold.apps.BasicAppConfig",
     "unfold.contrib.filters",
     "unfold.contrib.inlines",
     "unfold.contrib.import_export",
     "unfold.contrib.simple_history",
-    "django.contrib.admin",
+    "admin_views.apps.ShopAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -228,8 +245,14 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Compressed but not hashed: works without collectstatic in development and tests.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Production: names with a content hash (collectstatic writes them and the manifest), so
+    # browsers keep each file for ever and an upgrade still reaches them at once. Debug runs
+    # use the plain names and need no collectstatic; so do the tests (tests/conftest.py).
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -347,8 +370,12 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # The shop's own record (status moves, spreadsheet imports, PDF failures) reaches the
+    # console at INFO whatever DJANGO_LOG_LEVEL quietens; it goes through the root's handler.
+    "loggers": {"powdercoat": {"level": "INFO"}},
 }
 
 ######################################################################
@@ -367,10 +394,10 @@ def _changelist(model: str):
 
 def _shop_display_link(request) -> str:
     """The shop TV's address with the current key (the link is shown to Administrators only)."""
-    from admin_views.views.shop_display import display_path
+    from powdercoat.addresses import shop_display_path
     from powdercoat.models import CompanySettings
 
-    return display_path(getattr(request, "company", None) or CompanySettings.load())
+    return shop_display_path(getattr(request, "company", None) or CompanySettings.load())
 
 
 UNFOLD = {

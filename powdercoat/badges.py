@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from powdercoat.formatting import money_text
 from powdercoat.models.choices import (
     INVOICE_STATUS_FAMILY,
     PRIORITY_TONE,
@@ -54,14 +55,6 @@ def priority_badge(priority: int) -> SafeString:
         "⚡ " if priority == Priority.RUSH else "",
         priority.label,
     )
-
-
-def money_label(amount: Decimal, *, places: int = 2) -> str:
-    """An amount of money as the shop writes it: $1,250.50, with a minus sign before the $ for
-    money taken back."""
-    if amount < 0:
-        return f"−${formats.number_format(-amount, places, force_grouping=True)}"
-    return f"${formats.number_format(amount, places, force_grouping=True)}"
 
 
 def date_label(day: date | None) -> str:
@@ -108,5 +101,5 @@ def rush_surcharge_change_text(
         rate = f"{Decimal(percent).normalize():f}%"
         if not with_money:
             return f"Rush surcharge of {rate} added to the price."
-        return f"Rush surcharge of {rate} added: +{money_label(amount)}."
+        return f"Rush surcharge of {rate} added: +{money_text(amount)}."
     return "Rush surcharge removed from the price."

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from powdercoat import pricing
@@ -13,12 +14,17 @@ from powdercoat.models import (
     InventoryActivity,
     InventoryItem,
     Job,
+    JobNote,
+    JobPhoto,
     LineItem,
     LineItemCoat,
     LineItemPrep,
+    PartIntake,
+    ReworkRecord,
+    TimeEntry,
     Worker,
 )
-from powdercoat.models.choices import ActivityKind
+from powdercoat.models.choices import ActivityKind, PhotoKind
 from powdercoat.models.jobs import next_stage
 
 
@@ -42,16 +48,21 @@ def job_next_stage(job: Job, company: CompanySettings | None = None) -> str | No
     )
 
 
-def job_items_with_details(job: Job) -> QuerySet[LineItem]:
-    """A job's items with their coats (and powders) and prep lines, in three queries."""
+def items_with_details() -> QuerySet[LineItem]:
+    """Line items in their order with coats (and powders) and prep lines: three queries."""
     return (
-        LineItem.objects.filter(job=job)
-        .select_related("catalog_product")
+        LineItem.objects.select_related("catalog_product")
         .prefetch_related(
             Prefetch("coats", queryset=LineItemCoat.objects.select_related("powder")),
             Prefetch("prep_lines", queryset=LineItemPrep.objects.select_related("prep_service")),
         )
+        .order_by("position", "id")
     )
+
+
+def job_items_with_details(job: Job) -> QuerySet[LineItem]:
+    """A job's items with their coats (and powders) and prep lines, in three queries."""
+    return items_with_details().filter(job=job)
 
 
 # -- powder demand (SPEC I6) ------------------------------------------------------------------
@@ -92,8 +103,11 @@ def _demand_by_job_and_powder(
                 powder.efficiency_percent(company.default_transfer_efficiency),
             )
         coverage, efficiency = rates[powder.pk]
+        job_id = coat.item.job_id
+        if job_id is None:  # not after the filter above; it tells the type checker so
+            continue
         # Each coat is rounded up on its own, as the wizard and the work order show it (SPEC I3).
-        needed[coat.item.job_id, powder.pk] += pricing.powder_needed_lbs(
+        needed[job_id, powder.pk] += pricing.powder_needed_lbs(
             area_sqft_per_part=coat.item.surface_area_sqft,
             quantity=coat.item.quantity,
             coverage_sqft_per_lb=coverage,
@@ -333,4 +347,45 @@ def shop_floor_jobs(jobs: QuerySet[Job]) -> QuerySet[Job]:
             "assigned_workers", queryset=Worker.objects.order_by("name"), to_attr="floor_workers"
         ),
         Prefetch("items", queryset=items, to_attr="floor_items"),
+    )
+
+
+# -- what a job's page shows in its tabs (powdercoat/admin/job_rooms.py) ---------------------
+# Each returns every job's rows; the page narrows them to its job. One query each.
+
+
+def job_intakes() -> QuerySet[PartIntake]:
+    """Part intakes with who received them."""
+    return PartIntake.objects.select_related("received_by")
+
+
+def job_intake_photos(job: Job) -> QuerySet[JobPhoto]:
+    """The photos of the job's parts as they came in."""
+    return JobPhoto.objects.filter(job=job, kind=PhotoKind.BEFORE).select_related("uploaded_by")
+
+
+def job_photos() -> QuerySet[JobPhoto]:
+    """Photos, newest first, with who took them."""
+    return JobPhoto.objects.select_related("uploaded_by").order_by("-uploaded_at", "-id")
+
+
+def job_notes() -> QuerySet[JobNote]:
+    """Notes, newest first, with their authors."""
+    return JobNote.objects.select_related("author").order_by("-created_at", "-id")
+
+
+def job_time_entries() -> QuerySet[TimeEntry]:
+    """Time entries, latest day first, with the worker and who logged them."""
+    return TimeEntry.objects.select_related("worker", "created_by").order_by("-work_date", "-id")
+
+
+def job_reworks() -> QuerySet[ReworkRecord]:
+    """Rework records, newest first, with who recorded them."""
+    return ReworkRecord.objects.select_related("created_by").order_by("-created_at", "-id")
+
+
+def job_ledger() -> QuerySet[InventoryActivity]:
+    """Stock movements booked against jobs: newest first, each reversal under its row."""
+    return InventoryActivity.objects.select_related("item", "user", "reversal").order_by(
+        Coalesce("reverses_id", "id").desc(), "id"
     )

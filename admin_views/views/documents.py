@@ -4,27 +4,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from powdercoat.admin.mixins import can_see_prices
+from powdercoat.documents.responses import pdf_response
 from powdercoat.documents.work_order import (
     blank_work_order_pdf,
     work_order_filename,
     work_order_pdf,
 )
 from powdercoat.models import Job
-
-
-def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    """A PDF the browser shows in the tab (and saves under `filename`)."""
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=filename
-    )
-    # Work orders carry customer names and instructions: keep them out of shared caches.
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_safe

@@ -25,6 +25,7 @@ from admin_views.views.shop_common import (
     shop_login_required,
 )
 from powdercoat.admin.once import ConfirmFormMixin, add_service_error
+from powdercoat.formatting import amount_text
 from powdercoat.models import InventoryActivity, InventoryItem, Job
 from powdercoat.models.choices import ActivityKind, InventoryUnit
 from powdercoat.services.checks import ConfirmationNeeded
@@ -79,13 +80,6 @@ def job_bump(request, number: str):
 
 
 # -- material usage page (SPEC S5) ----------------------------------------------------------------
-
-
-def _amount(value: Decimal, item: InventoryItem) -> str:
-    """An amount with its unit, at least one decimal and no trailing zeros: 7.5 lb, -2.0 lb."""
-    text = f"{value:,.3f}".rstrip("0")
-    text = f"{text}0" if text.endswith(".") else text
-    return f"{text} {item.get_unit_display()}"
 
 
 def _item_label(item: InventoryItem) -> str:
@@ -173,7 +167,9 @@ def material_usage(request):
                         url=logged_url,
                         message=_("%(amount)s of %(item)s logged on %(job)s.")
                         % {
-                            "amount": _amount(-activity.quantity, activity.item),
+                            "amount": amount_text(
+                                -activity.quantity, activity.item.get_unit_display()
+                            ),
                             "item": activity.item.name,
                             "job": data["job"].number,
                         },
@@ -225,8 +221,8 @@ def material_usage_logged(request, pk: int):
         "admin_views/shop/usage_logged.html",
         {
             "activity": activity,
-            "used": _amount(-activity.quantity, activity.item),
-            "on_hand": _amount(activity.balance_after, activity.item),
+            "used": amount_text(-activity.quantity, activity.item.get_unit_display()),
+            "on_hand": amount_text(activity.balance_after, activity.item.get_unit_display()),
             "below_zero": activity.balance_after < 0,
             "again_url": _usage_url(activity.item_id, activity.job.number if activity.job else ""),
         },

@@ -1,7 +1,5 @@
 """Report pages: the powder demand of active jobs, by vendor, with CSV and Excel downloads."""
 
-from decimal import Decimal
-
 import tablib
 from django.contrib import messages
 from django.http import HttpResponse
@@ -11,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from unfold.views import UnfoldModelAdminViewMixin
 
+from powdercoat.formatting import amount_text
 from powdercoat.selectors import VendorGroup, powder_demand_report
 from powdercoat.spreadsheets import safe_cell as _cell
 
@@ -18,12 +17,6 @@ EXPORT_CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _lb(value: Decimal) -> str:
-    """Pounds with at least one decimal and no trailing zeros beyond it: 50.0, 12.345, 2.5."""
-    text = f"{value:,.3f}".rstrip("0")
-    return f"{text}0" if text.endswith(".") else text
 
 
 def powder_demand_dataset(groups: list[VendorGroup]) -> tablib.Dataset:
@@ -95,15 +88,15 @@ class PowderDemandView(UnfoldModelAdminViewMixin, TemplateView):
         context["groups"] = [
             {
                 "label": group.label,
-                "needed": _lb(group.needed_lbs),
-                "shortfall": _lb(group.shortfall),
+                "needed": amount_text(group.needed_lbs),
+                "shortfall": amount_text(group.shortfall),
                 "is_short": group.shortfall > 0,
                 "rows": [
                     {
                         "powder": row.powder,
-                        "needed": _lb(row.needed_lbs),
-                        "on_hand": _lb(row.on_hand),
-                        "shortfall": _lb(row.shortfall),
+                        "needed": amount_text(row.needed_lbs),
+                        "on_hand": amount_text(row.on_hand),
+                        "shortfall": amount_text(row.shortfall),
                         "is_short": row.is_short,
                         "jobs": row.jobs_count,
                     }

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_htmx.http import HttpResponseClientRedirect
 
 from powdercoat import badges
 from powdercoat.models import CompanySettings, Job, Worker
@@ -54,7 +54,7 @@ def shop_login_required(view: Callable) -> Callable:
         if getattr(request, "htmx", False) and not request.user.is_authenticated:
             page = request.htmx.current_url_abs_path or request.get_full_path()
             login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': page})}"
-            return HttpResponse(headers={"HX-Redirect": login})
+            return HttpResponseClientRedirect(login)
         return guarded(request, *args, **kwargs)
 
     return wrapper

@@ -10,9 +10,7 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import F
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,16 +30,6 @@ COLUMNS_PER_ROW = 6
 # Cards sent per column at most; the page then hides those that do not fit the screen and
 # counts them in "+ N more". The most pressing jobs come first, so the least urgent are cut.
 MAX_CARDS_PER_COLUMN = 12
-
-
-def display_path(company: CompanySettings) -> str:
-    """The display's address on this site, with the current key."""
-    return f"{reverse('admin_views:shop_display')}?{urlencode({'key': company.display_key})}"
-
-
-def display_url(company: CompanySettings) -> str:
-    """The display's full address (SITE_URL first), to type into the TV's browser."""
-    return f"{settings.SITE_URL}{display_path(company)}"
 
 
 # After the TV has opened the address with its key once, the key rides in a cookie: the board's

@@ -2,7 +2,8 @@
 
 The draft lives in the session between steps, so Back and Next keep what was typed and
 Cancel leaves the job untouched; only the last step writes, through `line_item_save`.
-The same views serve every admin that mixes in `ItemWizardAdminMixin`.
+The same views serve jobs, quotes and job templates: the admin site mounts them under each
+one's admin (`item_wizard_urls`, admin_views/sites.py).
 """
 
 import posixpath
@@ -524,47 +525,31 @@ class ItemDeleteView(ItemWizardBase):
         return HttpResponseRedirect(self.owner_url())
 
 
-class ItemWizardAdminMixin:
-    """Gives a ModelAdmin whose records hold line items the wizard's pages (jobs, templates)."""
+def item_wizard_urls(site, model_admin) -> list:
+    """The wizard's pages for one admin whose records hold line items (jobs, quotes, templates).
 
-    def get_urls(self):
-        opts = self.opts
-        prefix = f"{opts.app_label}_{opts.model_name}_item"
+    Mounted by the admin site (admin_views/sites.py) under that admin's own address, so
+    `admin:powdercoat_job_item_add` is /admin/powdercoat/job/<id>/items/add/.
+    """
+    opts = model_admin.opts
+    base = f"{opts.app_label}/{opts.model_name}/<path:object_id>/items"
+    prefix = f"{opts.app_label}_{opts.model_name}_item"
 
-        def page(view):
-            return self.admin_site.admin_view(view.as_view(model_admin=self))
+    def page(view):
+        return site.admin_view(view.as_view(model_admin=model_admin))
 
-        wizard = [
-            path("<path:object_id>/items/add/", page(ItemWizardStartView), name=f"{prefix}_add"),
-            path(
-                "<path:object_id>/items/<int:item_id>/edit/",
-                page(ItemWizardStartView),
-                name=f"{prefix}_edit",
-            ),
-            path(
-                "<path:object_id>/items/<int:item_id>/delete/",
-                page(ItemDeleteView),
-                name=f"{prefix}_delete",
-            ),
-            path(
-                "<path:object_id>/items/wizard/<str:token>/estimate/",
-                page(ItemEstimateView),
-                name=f"{prefix}_estimate",
-            ),
-            path(
-                "<path:object_id>/items/wizard/<str:token>/<str:step>/",
-                page(ItemWizardStepView),
-                name=f"{prefix}_wizard",
-            ),
-        ]
-        return wizard + super().get_urls()
-
-    def get_object(self, request, object_id, from_field=None):
-        """The record, remembering who is looking so its items table shows their buttons.
-
-        (The admin is shared between requests; the loaded record is not.)
-        """
-        obj = super().get_object(request, object_id, from_field)
-        if obj is not None:
-            obj.viewing_request = request
-        return obj
+    return [
+        path(f"{base}/add/", page(ItemWizardStartView), name=f"{prefix}_add"),
+        path(f"{base}/<int:item_id>/edit/", page(ItemWizardStartView), name=f"{prefix}_edit"),
+        path(f"{base}/<int:item_id>/delete/", page(ItemDeleteView), name=f"{prefix}_delete"),
+        path(
+            f"{base}/wizard/<str:token>/estimate/",
+            page(ItemEstimateView),
+            name=f"{prefix}_estimate",
+        ),
+        path(
+            f"{base}/wizard/<str:token>/<str:step>/",
+            page(ItemWizardStepView),
+            name=f"{prefix}_wizard",
+        ),
+    ]

@@ -13,7 +13,7 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
 
-from powdercoat import badges
+from powdercoat import badges, formatting
 from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.mixins import HidesPricesMixin, can_see_prices
 from powdercoat.admin.once import AppliedOnceAddMixin
@@ -188,7 +188,7 @@ class CustomerAdmin(
             return "—"
         return format_html(
             '<strong data-testid="open-balance">{}</strong>',
-            badges.money_label(customer_open_balance(customer)),
+            formatting.money_text(customer_open_balance(customer)),
         )
 
     @display(description=_("jobs"))
@@ -214,7 +214,7 @@ class CustomerAdmin(
                 badges.due_date_label(job.due_date, overdue=job.is_overdue),
             ]
             if prices:
-                cells.append(badges.money_label(job.total_price))
+                cells.append(formatting.money_text(job.total_price))
             return cells
 
         return _records_table(
@@ -248,7 +248,7 @@ class CustomerAdmin(
                 badges.date_label(quote.quote_date),
             ]
             if prices:
-                cells.append(badges.money_label(quote.total))
+                cells.append(formatting.money_text(quote.total))
             return cells
 
         return _records_table(
@@ -276,8 +276,8 @@ class CustomerAdmin(
                 invoice.job.number,
                 badges.invoice_status_badge(invoice.status),
                 badges.due_date_label(invoice.due_date, overdue=invoice.is_overdue),
-                badges.money_label(invoice.total),
-                badges.money_label(invoice.balance),
+                formatting.money_text(invoice.total),
+                formatting.money_text(invoice.balance),
             ]
 
         return _records_table(

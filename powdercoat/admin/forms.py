@@ -8,13 +8,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
     UnfoldAdminSelectWidget,
-    UnfoldAdminSingleDateWidget,
     UnfoldAdminTextareaWidget,
     UnfoldAdminTextInputWidget,
     UnfoldBooleanSwitchWidget,
 )
 
 from powdercoat.admin.once import OnceDialogForm
+from powdercoat.admin.widgets import DatePickerWidget
 from powdercoat.models import Customer, Job, JobTemplate
 from powdercoat.models.base import plausible_date
 from powdercoat.models.choices import WORKFLOW, JobStatus
@@ -241,15 +241,6 @@ class SaveAsTemplateForm(OnceDialogForm):
         super().__init__(request, object_id, *args, **kwargs)
         job = get_job_or_404(object_id)
         self.fields["name"].initial = job.description[: self.fields["name"].max_length]
-
-
-class DatePickerWidget(UnfoldAdminSingleDateWidget):
-    """The browser's own date picker: dialogs are loaded after the admin's calendar script ran."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class CustomerChoiceField(forms.ModelChoiceField):

@@ -1,53 +1,35 @@
-"""The line items table on job and template pages: items, coats and prep sub-lines (SPEC L2)."""
+"""The Line items tab of jobs, quotes and job templates: items, coats and prep (SPEC L2).
 
-from django.db.models import Prefetch
-from django.template.loader import render_to_string
-from django.urls import reverse
+Items are added and changed through the item wizard (admin_views/views/wizard.py, mounted by
+the admin site under each owner's address); this tab lists them and links there.
+"""
 
-from powdercoat.admin.mixins import can_see_prices
-from powdercoat.models import LineItem, LineItemCoat, LineItemPrep
-from powdercoat.services.items import items_locked_reason
+from django.utils.translation import gettext_lazy as _
 
-
-def owner_items(owner):
-    """The owner's items with coats, powders and prep lines: three queries however many."""
-    return (
-        owner.items.select_related("catalog_product")
-        .prefetch_related(
-            Prefetch("coats", queryset=LineItemCoat.objects.select_related("powder")),
-            Prefetch("prep_lines", queryset=LineItemPrep.objects.select_related("prep_service")),
-        )
-        .order_by("position", "id")
-    )
+from powdercoat import selectors
+from powdercoat.admin.rooms import RoomInline
+from powdercoat.models import LineItem
 
 
-def items_table(model_admin, owner) -> str:
-    """The rendered table, with Add/Edit/Remove for users who may change the owner.
+class ItemsRoom(RoomInline):
+    """The owner's items in order, with Add, Edit and Remove for those who may change them."""
 
-    The request comes from the owner itself (see `ItemWizardAdminMixin.get_object`); without
-    one the table shows no prices and no buttons.
-    """
-    request = getattr(owner, "viewing_request", None)
-    if owner is None or owner.pk is None or request is None:
-        return render_to_string("admin/powdercoat/line_items_table.html", {"unsaved": True})
-    opts = model_admin.opts
-    prefix = f"admin:{opts.app_label}_{opts.model_name}_item"
-    locked = items_locked_reason(owner)
-    prices = can_see_prices(request)
-    can_edit = prices and not locked and model_admin.has_change_permission(request, owner)
-    items: list[LineItem] = list(owner_items(owner))
-    for item in items:
-        item.edit_url = reverse(f"{prefix}_edit", args=[owner.pk, item.pk])
-        item.delete_url = reverse(f"{prefix}_delete", args=[owner.pk, item.pk])
-    return render_to_string(
-        "admin/powdercoat/line_items_table.html",
-        {
-            "items": items,
-            "prices": prices,
-            "can_edit": can_edit,
-            "locked": locked,
-            "add_url": reverse(f"{prefix}_add", args=[owner.pk]),
-            "add_catalog_url": reverse(f"{prefix}_add", args=[owner.pk]) + "?kind=catalog",
-        },
-        request=request,
-    )
+    model = LineItem
+    room = "items"
+    room_template = "admin/powdercoat/rooms/items.html"
+    verbose_name_plural = _("line items")
+
+    def get_queryset(self, request):
+        return selectors.items_with_details()
+
+
+class JobItemsRoom(ItemsRoom):
+    fk_name = "job"
+
+
+class QuoteItemsRoom(ItemsRoom):
+    fk_name = "quote"
+
+
+class TemplateItemsRoom(ItemsRoom):
+    fk_name = "template"

@@ -1,4 +1,5 @@
-"""The job page's Materials tab and the Log material, Change customer and Clone job buttons.
+"""The job page's Log material, Change customer and Clone job buttons, and the Materials tab's
+summary lines.
 
 SPEC J16 (materials used against the estimate), J9 (change customer) and J17 (clone). Mixed
 into JobAdmin, whose `_job` and `_live_invoice` look-ups it uses. No price or cost is shown
@@ -9,27 +10,27 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from unfold.decorators import action, display
+from unfold.decorators import action
 from unfold.widgets import (
     UnfoldAdminDecimalFieldWidget,
     UnfoldAdminSelectWidget,
     UnfoldAdminTextareaWidget,
 )
 
+from powdercoat.addresses import record_url
 from powdercoat.admin.forms import CustomerChoiceField, get_job_or_404
 from powdercoat.admin.mixins import can_see_prices
 from powdercoat.admin.once import Done, OnceDialogForm, applied_once
+from powdercoat.admin.rooms import allowed_by
+from powdercoat.formatting import amount_text
 from powdercoat.models import Customer, InventoryActivity, InventoryItem, Job
 from powdercoat.models.choices import InventoryCategory, InventoryUnit, JobStatus
-from powdercoat.selectors import MaterialRow, job_materials
+from powdercoat.selectors import job_materials
 from powdercoat.services.inventory import material_usage_log
 from powdercoat.services.jobs import job_change_customer, job_clone
+from powdercoat.templatetags.rooms import material_lines
 
 # Headings of the item list's groups after the job's own powders, in this order.
 _OTHER_ITEMS = {
@@ -41,56 +42,11 @@ _OTHER_ITEMS = {
 }
 
 
-def _amount(value: Decimal, unit: str, *, signed: bool = False) -> str:
-    """An amount as the Materials tab writes it: at least one decimal, e.g. 4.0 lb, -1.25 lb."""
-    text = f"{value:{'+' if signed else ''},.3f}".rstrip("0")
-    text = f"{text}0" if text.endswith(".") else text
-    return f"{text} {unit}"
-
-
 def _item_label(item: InventoryItem) -> str:
     """The item as the select lists it; the unit is added where it is not pounds."""
     if item.unit == InventoryUnit.POUND:
         return str(item)
     return f"{item} · {item.get_unit_display()}"
-
-
-def _verdict(row: MaterialRow) -> tuple[str, str]:
-    """What the logged amount says against the estimate, in words, with a label colour."""
-    unit = row.item.unit
-    if not row.on_job:
-        return _("Not on the job's items"), "info"
-    if not row.logged_lbs:
-        return _("Nothing logged yet"), ""
-    if row.difference > 0:
-        return _("Over by %(amount)s") % {"amount": _amount(row.difference, unit)}, "warning"
-    if row.difference < 0:
-        return _("Under by %(amount)s") % {"amount": _amount(-row.difference, unit)}, "info"
-    return _("As estimated"), "success"
-
-
-def _material_lines(rows: list[MaterialRow]) -> list[dict]:
-    """The rows of the estimated-against-logged table, written out for the template."""
-    lines = []
-    for row in rows:
-        unit = row.item.unit
-        verdict, variant = _verdict(row)
-        lines.append(
-            {
-                "item": row.item,
-                "estimated": _amount(row.estimated_lbs, unit) if row.on_job else "—",
-                "logged": _amount(row.logged_lbs, unit),
-                # Nothing logged yet: the whole estimate as "under" would read as a finding.
-                "difference": (
-                    _amount(row.difference, unit, signed=True)
-                    if row.on_job and row.logged_lbs
-                    else "—"
-                ),
-                "verdict": verdict,
-                "variant": variant,
-            }
-        )
-    return lines
 
 
 # -- dialog forms ------------------------------------------------------------------------------
@@ -146,7 +102,7 @@ class LogMaterialForm(OnceDialogForm):
 
     def get_before_template_context(self, request, object_id=None):
         """The job, and its powders' estimated and logged amounts so far."""
-        return {"form": self, "job": self.job, "lines": _material_lines(self.rows)}
+        return {"form": self, "job": self.job, "lines": material_lines(self.rows)}
 
 
 class ChangeCustomerForm(OnceDialogForm):
@@ -185,20 +141,16 @@ class CloneJobForm(OnceDialogForm):
 
 
 class JobMaterialsAdminMixin:
-    """Materials tab (display field) and the Log material, Change customer, Clone job buttons."""
+    """The Log material, Change customer and Clone job buttons."""
 
-    # Role checks of the buttons (unfold calls has_<name>_permission).
-    def has_log_material_permission(self, request, object_id=None):
-        """Log material: whoever may add stock activity, Shop Floor included."""
-        return request.user.has_perm("powdercoat.add_inventoryactivity")
+    # Log material: whoever may add stock activity, Shop Floor included.
+    has_log_material_permission = allowed_by("powdercoat.add_inventoryactivity")
 
-    def has_change_customer_permission(self, request, object_id=None):
-        """Change customer: whoever may edit jobs (Office and up)."""
-        return request.user.has_perm("powdercoat.change_job")
+    # Change customer: whoever may edit jobs (Office and up).
+    has_change_customer_permission = allowed_by("powdercoat.change_job")
 
-    def has_clone_job_permission(self, request, object_id=None):
-        """Clone: whoever may create jobs (Office and up)."""
-        return request.user.has_perm("powdercoat.add_job")
+    # Clone: whoever may create jobs (Office and up).
+    has_clone_job_permission = allowed_by("powdercoat.add_job")
 
     def get_actions_detail(self, request, object_id):
         """No logging on a cancelled job; no customer change while a live invoice exists."""
@@ -212,10 +164,6 @@ class JobMaterialsAdminMixin:
                 continue
             offered.append(unfold_action)
         return offered
-
-    def _job_url(self, job: Job, tab: str = "") -> str:
-        url = reverse("admin:powdercoat_job_change", args=[job.pk])
-        return f"{url}?{urlencode({'tab': tab})}" if tab else url
 
     @action(
         description=_("Log material"),
@@ -242,11 +190,15 @@ class JobMaterialsAdminMixin:
             confirmed=form.confirmed,
         )
         item, unit = activity.item, activity.item.unit
-        used = {"amount": _amount(-activity.quantity, unit), "item": item.name, "job": job.number}
-        stock = _amount(activity.balance_after, unit)
+        used = {
+            "amount": amount_text(-activity.quantity, unit),
+            "item": item.name,
+            "job": job.number,
+        }
+        stock = amount_text(activity.balance_after, unit)
         if activity.balance_after >= 0:
             return Done(
-                self._job_url(job, "materials"),
+                record_url(job, "materials"),
                 _("Logged %(amount)s of %(item)s on %(job)s; %(stock)s left on the shelf.")
                 % {**used, "stock": stock},
             )
@@ -255,7 +207,7 @@ class JobMaterialsAdminMixin:
             "%(item)s is now at %(stock)s; the ledger keeps the real figure — count the shelf."
         ) % {"item": item.name, "stock": stock}
         return Done(
-            self._job_url(job, "materials"),
+            record_url(job, "materials"),
             _("Logged %(amount)s of %(item)s on %(job)s.") % used,
             notes=[(messages.WARNING, warning)],
         )
@@ -297,7 +249,7 @@ class JobMaterialsAdminMixin:
                 )
             )
         return Done(
-            self._job_url(job),
+            record_url(job),
             _("%(job)s is now for %(new)s (was %(old)s).")
             % {"job": job.number, "new": customer.display_name, "old": previous.display_name},
             notes=notes,
@@ -325,46 +277,7 @@ class JobMaterialsAdminMixin:
         job = self._job(request, object_id)
         clone = job_clone(job=job, user=request.user)
         return Done(
-            self._job_url(clone),
+            record_url(clone),
             _("%(new)s is a copy of %(old)s, at Pending.")
             % {"new": clone.number, "old": job.number},
-        )
-
-    # -- the Materials tab --------------------------------------------------------------------
-
-    @display(description=_("materials used"))
-    def display_materials(self, job):
-        """The job's powders, estimated against logged, and the job's ledger rows below."""
-        if job is None or job.pk is None:
-            return _("Material is logged once the job is saved.")
-        request = getattr(job, "viewing_request", None)
-        rows = job_materials(job, company=getattr(request, "company", None))
-        # Newest first, each reversal straight under the row it cancels.
-        ledger = list(
-            InventoryActivity.objects.filter(job=job)
-            .select_related("item", "user")
-            .order_by(Coalesce("reverses_id", "id").desc(), "id")
-        )
-        can_reverse = request is not None and request.user.has_perm(
-            "powdercoat.reverse_inventoryactivity"
-        )
-        reversed_ids = {activity.reverses_id for activity in ledger if activity.reverses_id}
-        back = f"{self._job_url(job, 'materials')}"
-        for activity in ledger:
-            activity.change_text = _amount(activity.quantity, activity.item.unit, signed=True)
-            activity.is_reversed = activity.pk in reversed_ids
-            if can_reverse and not activity.reverses_id and not activity.is_reversed:
-                url = reverse(
-                    "admin:powdercoat_inventoryactivity_reverse_activity", args=[activity.pk]
-                )
-                activity.reverse_url = f"{url}?{urlencode({'next': back})}"
-        can_log = (
-            request is not None
-            and self.has_log_material_permission(request)
-            and job.status != JobStatus.CANCELLED
-        )
-        return render_to_string(
-            "admin/powdercoat/job/materials_table.html",
-            {"job": job, "lines": _material_lines(rows), "ledger": ledger, "can_log": can_log},
-            request=request,
         )

@@ -16,6 +16,7 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from powdercoat.admin.mixins import redirect_after_dialog
+from powdercoat.admin.rooms import allowed_by
 
 UNLOCK_PERMISSION = "axes.delete_accessattempt"
 
@@ -150,9 +151,8 @@ class FailedLoginAdmin(ReadOnlyAdmin):
         """Each row with the count that decides whether its login is locked."""
         return _with_lock_state(super().get_queryset(request), request)
 
-    def has_unlock_permission(self, request, obj=None):
-        """Unlocking is for the Administrator (who holds the axes permissions)."""
-        return request.user.has_perm(UNLOCK_PERMISSION)
+    # Unlocking is for the Administrator (who holds the axes permissions).
+    has_unlock_permission = allowed_by(UNLOCK_PERMISSION)
 
     def _say_unlocked(self, request, names: list[str]) -> None:
         if names:

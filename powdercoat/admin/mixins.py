@@ -3,6 +3,7 @@
 from django.contrib.admin.options import BaseModelAdmin
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django_htmx.http import HttpResponseClientRedirect
 
 from powdercoat.models.base import MONEY_FIELDS
 
@@ -17,7 +18,7 @@ def can_see_prices(request) -> bool:
 def redirect_after_dialog(request, url: str) -> HttpResponse:
     """Go to `url` after an action: the htmx way when the request came from an unfold dialog."""
     if request.htmx:
-        return HttpResponse(headers={"HX-Redirect": url})
+        return HttpResponseClientRedirect(url)
     return redirect(url)
 
 

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
-from admin_views.views.documents import pdf_response
-from admin_views.views.shop_display import display_url as shop_display_url
+from powdercoat.addresses import shop_display_url
 from powdercoat.admin.mixins import redirect_after_dialog
 from powdercoat.documents.pdf import letterhead
+from powdercoat.documents.responses import pdf_response
 from powdercoat.documents.work_order import sample_work_order_pdf
 from powdercoat.models import CompanySettings
 from powdercoat.models.settings import new_display_key

@@ -10,12 +10,12 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 from unfold.enums import ActionVariant
 
-from admin_views.views.wizard import ItemWizardAdminMixin
 from powdercoat import badges
 from powdercoat.admin import forms as dialogs
 from powdercoat.admin.history import ShopHistoryAdmin
-from powdercoat.admin.items import items_table
+from powdercoat.admin.items import TemplateItemsRoom
 from powdercoat.admin.once import AppliedOnceAddMixin, Done, applied_once
+from powdercoat.admin.rooms import allowed_by
 from powdercoat.models import JobTemplate
 from powdercoat.services.templates import job_create_from_template
 
@@ -23,7 +23,7 @@ ACTIVE, INACTIVE = _("Active"), _("Inactive")
 
 
 @admin.register(JobTemplate)
-class JobTemplateAdmin(AppliedOnceAddMixin, ItemWizardAdminMixin, ShopHistoryAdmin, ModelAdmin):
+class JobTemplateAdmin(AppliedOnceAddMixin, ShopHistoryAdmin, ModelAdmin):
     # List.
     list_display = (
         "name",
@@ -37,7 +37,7 @@ class JobTemplateAdmin(AppliedOnceAddMixin, ItemWizardAdminMixin, ShopHistoryAdm
     ordering = ("name",)
 
     # Form.
-    readonly_fields = ("display_items", "created_at", "created_by", "updated_at")
+    readonly_fields = ("created_at", "created_by", "updated_at")
     fieldsets = (
         (
             _("Details"),
@@ -47,14 +47,12 @@ class JobTemplateAdmin(AppliedOnceAddMixin, ItemWizardAdminMixin, ShopHistoryAdm
             },
         ),
         (
-            _("Line items"),
-            {"fields": ("display_items",), "classes": ["tab"]},
-        ),
-        (
             _("Record"),
             {"fields": (("created_at", "created_by"), "updated_at"), "classes": ["tab"]},
         ),
     )
+
+    inlines = (TemplateItemsRoom,)
 
     # Buttons on the template page.
     actions_detail = ("create_job",)
@@ -97,16 +95,10 @@ class JobTemplateAdmin(AppliedOnceAddMixin, ItemWizardAdminMixin, ShopHistoryAdm
 
     # -- template page fields -----------------------------------------------------------------
 
-    @display(description=_("line items"))
-    def display_items(self, template):
-        """The items with their coats and prep sub-lines; changed through the item wizard."""
-        return items_table(self, template)
-
     # -- create a job -------------------------------------------------------------------------
 
-    def has_create_job_permission(self, request, object_id=None):
-        """Making a job from a template needs the right to see templates and to add jobs."""
-        return self.has_view_permission(request) and request.user.has_perm("powdercoat.add_job")
+    # Making a job from a template needs the right to see templates and to add jobs.
+    has_create_job_permission = allowed_by("powdercoat.view_jobtemplate", "powdercoat.add_job")
 
     @action(
         description=_("Create job from template"),

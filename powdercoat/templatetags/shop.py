@@ -2,7 +2,7 @@
 
 from django import template
 
-from powdercoat import badges
+from powdercoat import badges, formatting
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def money(amount):
     """An amount written as the shop writes money everywhere: $1,250.50 (empty: a dash)."""
     if amount is None or amount == "":
         return "—"
-    return badges.money_label(amount)
+    return formatting.money_text(amount)
 
 
 # The PDF renderer only breaks lines at spaces: a longer run of letters would run out of its

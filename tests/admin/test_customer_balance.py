@@ -59,7 +59,8 @@ def test_customer_page_lists_jobs_quotes_and_invoices_with_links(company, office
     invoice_link = reverse("admin:powdercoat_invoice_change", args=[invoice.pk])
     assert f'<a href="{job_link}" class="text-link">{other_job.number}</a>' in html
     assert f'<a href="{invoice_link}" class="text-link">{invoice.number}</a>' in html
-    assert quote.number in html and "Porch railing" in html
+    assert quote.number in html
+    assert "Porch railing" in html
     assert "Jobs, quotes and invoices" in html
 
 

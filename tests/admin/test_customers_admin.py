@@ -37,7 +37,8 @@ def test_customer_page_lists_their_jobs(company, office_client):
     html = office_client.get(
         reverse("admin:powdercoat_customer_change", args=[job.customer.pk])
     ).content.decode()
-    assert job.number in html and "Porch railing" in html
+    assert job.number in html
+    assert "Porch railing" in html
     assert 'data-status="pending">Pending<' in html
 
 

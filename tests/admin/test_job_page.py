@@ -101,7 +101,8 @@ def test_advance_dialog_shows_the_move_then_advances(company, office_client, off
     dialog = office_client.get(_action_url(job, "advance"), HTTP_HX_REQUEST="true")
     html = dialog.content.decode()
     move = re.search(r'data-testid="status-move">(.*?)</div>', html, re.S).group(1)
-    assert "Coating" in move and "Curing" in move
+    assert "Coating" in move
+    assert "Curing" in move
     data = form_data(html)
     data["note"] = "Second coat done"
     response = office_client.post(_action_url(job, "advance"), data, HTTP_HX_REQUEST="true")

@@ -84,7 +84,8 @@ def test_office_gets_resolve_on_open_reworks_and_edit_once_taken_in(company, off
     ReworkRecord.objects.create(job=job, kind=ReworkKind.RECOAT, reason=ReworkReason.DAMAGE)
     services.part_intake_save(job=job, expected_count=2, actual_count=2, user=None)
     buttons = _record_buttons(office_client, job)
-    assert buttons[0] == "Edit intake" and buttons[-1] == "Resolve"
+    assert buttons[0] == "Edit intake"
+    assert buttons[-1] == "Resolve"
 
 
 def test_record_buttons_stay_out_of_the_bar_along_the_top(company, office_client):
@@ -97,7 +98,8 @@ def test_record_buttons_stay_out_of_the_bar_along_the_top(company, office_client
 def test_new_job_page_has_no_record_tabs(company, office_client):
     """Before the job exists there is nothing to record against."""
     html = office_client.get(reverse("admin:powdercoat_job_add")).content.decode()
-    assert 'data-testid="notes"' not in html and 'data-testid="intake-card"' not in html
+    assert 'data-testid="notes"' not in html
+    assert 'data-testid="intake-card"' not in html
 
 
 # -- notes ------------------------------------------------------------------------------------
@@ -172,7 +174,8 @@ def test_shop_floor_records_rework_without_seeing_money(company, floor_client, o
     ReworkRecord.objects.filter(pk=rework.pk).update(cost=Decimal("45"))
     floor_html = floor_client.get(_change_url(job)).content.decode()
     rework_tab = floor_html.split('data-testid="rework"')[1].split("</table>")[0]
-    assert "Orange Peel" in rework_tab and "$" not in rework_tab
+    assert "Orange Peel" in rework_tab
+    assert "$" not in rework_tab
     office_html = office_client.get(_change_url(job)).content.decode()
     assert "$45.00" in office_html.split('data-testid="rework"')[1]
 
@@ -215,7 +218,8 @@ def test_shop_floor_records_intake_and_the_card_says_what_is_missing(company, fl
     card = html.split('data-testid="intake-card"')[1]
     assert 'class="pc-count-differs" data-testid="intake-count"' in card
     assert "11 of 12 received — 1 missing" in card
-    assert "One rusted" in card and "Edit intake" in card
+    assert "One rusted" in card
+    assert "Edit intake" in card
 
 
 def test_matching_count_is_not_highlighted(company, office_client):
@@ -225,7 +229,8 @@ def test_matching_count_is_not_highlighted(company, office_client):
     card = (
         office_client.get(_change_url(job)).content.decode().split('data-testid="intake-card"')[1]
     )
-    assert "12 of 12 received" in card and "pc-count-differs" not in card
+    assert "12 of 12 received" in card
+    assert "pc-count-differs" not in card
 
 
 # -- photos -----------------------------------------------------------------------------------
@@ -236,7 +241,8 @@ def test_shop_floor_uploads_several_photos_at_once(company, floor_client, media)
     job = job_at(JobStatus.APPROVED)
     assert floor_client.get(_action_url(job, "add-photos")).url == _photos_page(job)
     page = floor_client.get(_photos_page(job)).content.decode()
-    assert "multiple" in page and 'enctype="multipart/form-data"' in page
+    assert "multiple" in page
+    assert 'enctype="multipart/form-data"' in page
     key = form_data(page)["submission_key"]
     response = floor_client.post(
         _photos_page(job),
@@ -329,7 +335,8 @@ def test_job_page_queries_do_not_grow_with_records(company, request, client_fixt
             response = client.get(_change_url(job))
         assert response.status_code == 200
         html = response.content.decode()
-        assert html.count('class="pc-note-list"') == 1 and f"Note {count - 1}" in html
+        assert html.count('class="pc-note-list"') == 1
+        assert f"Note {count - 1}" in html
         return len(captured)
 
     assert queries_for(1) == queries_for(10)

@@ -144,7 +144,8 @@ def test_save_as_template_with_a_used_name_says_so(company, office_client):
     data = form_data(office_client.get(url).content.decode())
     data["name"] = "CAMARO wheels"
     response = office_client.post(url, data)
-    assert response.status_code == 302 and response["Location"] == _job_url(job)
+    assert response.status_code == 302
+    assert response["Location"] == _job_url(job)
     assert "A template named “CAMARO wheels” already exists." in _messages(
         office_client, _job_url(job)
     )
@@ -225,7 +226,8 @@ def test_create_job_dialog_makes_the_job_and_opens_it(company, office_client, of
     buttons = page_actions(office_client.get(_template_url(template)))
     assert [str(a["title"]) for a in buttons] == ["Create job from template"]
     dialog = office_client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "Ridge Cycles" in dialog and "Closed Shop" not in dialog
+    assert "Ridge Cycles" in dialog
+    assert "Closed Shop" not in dialog
     data = form_data(dialog)
     data.update(customer=str(customer.pk), due_date="2026-12-01")
     response = office_client.post(url, data, HTTP_HX_REQUEST="true")
@@ -263,6 +265,7 @@ def test_inactive_template_offers_no_create_job_and_refuses_it(company, office_c
     data = form_data(office_client.get(url).content.decode())
     data.update(customer=str(CustomerFactory().pk), due_date="")
     response = office_client.post(url, data)
-    assert response.status_code == 302 and response["Location"] == _template_url(template)
+    assert response.status_code == 302
+    assert response["Location"] == _template_url(template)
     assert "“Old patio set” is inactive" in _messages(office_client, _template_url(template))
     assert not Job.objects.exists()

@@ -116,7 +116,8 @@ def test_a_day_on_one_job(
 
     page = floor_client.get(_change_url(job)).content.decode()
     assert "11 of 12 received — 1 missing" in page
-    assert "Adhesion Failure" in page and "Gloss black" in page
+    assert "Adhesion Failure" in page
+    assert "Gloss black" in page
 
     # The office: Quality Check → Completed → Ready for Pickup, the customer told at the end.
     _dialog(office_client, job, "quick-change", status=JobStatus.COMPLETED)
@@ -134,5 +135,6 @@ def test_a_day_on_one_job(
     assert job.status_changes.first().customer_notified is True
     [email] = mail.outbox
     assert email.to == ["parts@ridge.example"]
-    assert job.number in email.subject and "Ready for Pickup" in email.subject
+    assert job.number in email.subject
+    assert "Ready for Pickup" in email.subject
     assert job.emails.get().outcome == "sent"

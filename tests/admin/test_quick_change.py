@@ -93,7 +93,8 @@ def test_job_page_offers_the_change_status_dialog(company, office_client):
     job = job_at(JobStatus.COATING)
     actions = page_actions(office_client.get(_change_url(job)))
     button = next(a for a in actions if str(a["title"]) == "Change status")
-    assert button["dialog"] and button["path"] == _dialog_url(job)
+    assert button["dialog"]
+    assert button["path"] == _dialog_url(job)
 
 
 def test_change_status_with_notify_moves_and_emails(

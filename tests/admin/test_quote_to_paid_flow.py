@@ -105,13 +105,16 @@ def test_prospect_quote_to_paid_invoice(
     filename, pdf, mimetype = email.attachments[0]
     assert (filename, mimetype) == (f"{quote.number}.pdf", "application/pdf")
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    assert quote.number in text and "Moreno Moto" in text and "467.64" in text
+    assert quote.number in text
+    assert "Moreno Moto" in text
+    assert "467.64" in text
 
     # 3. The prospect becomes a customer, then approves.
     _dialog(office_client, _action(quote_url, "make-customer"))
     _dialog(office_client, _action(quote_url, "approve"))
     quote.refresh_from_db()
-    assert quote.status == QuoteStatus.APPROVED and quote.customer.company_name == "Moreno Moto"
+    assert quote.status == QuoteStatus.APPROVED
+    assert quote.customer.company_name == "Moreno Moto"
 
     # 4. Convert: the job starts at Approved with everything copied.
     job_url = _dialog(office_client, _action(quote_url, "convert"))

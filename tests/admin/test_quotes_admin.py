@@ -277,7 +277,8 @@ def test_send_refusal_comes_back_in_the_dialog(company, office_client):
     """A prospect with no email: the dialog says why, the quote stays Draft, no server error."""
     quote = _quote(customer=None, prospect_name="Walk-in", prospect_email="")
     response = _post_dialog(office_client, quote, "send")
-    assert response.status_code == 200 and "HX-Redirect" not in response.headers
+    assert response.status_code == 200
+    assert "HX-Redirect" not in response.headers
     assert "no email address" in response.content.decode()
     assert Quote.objects.get(pk=quote.pk).status == QuoteStatus.DRAFT
 
@@ -351,7 +352,8 @@ def test_converting_a_prospects_quote_asks_to_make_the_customer(company, office_
     assert "dana@reyes.example" in html
     response = _post_dialog(office_client, quote, "convert")
     assert "A job needs a customer: tick the box" in response.content.decode()
-    assert not Job.objects.exists() and not Customer.objects.filter(company_name="Reyes Fab")
+    assert not Job.objects.exists()
+    assert not Customer.objects.filter(company_name="Reyes Fab")
 
 
 def test_converting_a_prospects_quote_makes_customer_and_job_at_once(company, office_client):
@@ -361,7 +363,8 @@ def test_converting_a_prospects_quote_makes_customer_and_job_at_once(company, of
     job = Job.objects.get()
     assert response.headers["HX-Redirect"] == reverse("admin:powdercoat_job_change", args=[job.pk])
     customer = Customer.objects.get(company_name="Reyes Fab")
-    assert job.customer == customer and customer.email == "dana@reyes.example"
+    assert job.customer == customer
+    assert customer.email == "dana@reyes.example"
     quote.refresh_from_db()
     assert (quote.customer, quote.job, quote.status) == (customer, job, QuoteStatus.CONVERTED)
     page = _messages(office_client, _change_url(quote))
@@ -387,7 +390,8 @@ def test_pdf_address_returns_the_quote_pdf(company, office_client):
     quote = _quote(customer=CustomerFactory(company_name="Harbor Marine"))
     pdf_url = reverse("admin:powdercoat_quote_pdf", args=[quote.pk])
     download = office_client.get(_action_url(quote, "download-pdf"))
-    assert download.status_code == 302 and download.headers["Location"] == pdf_url
+    assert download.status_code == 302
+    assert download.headers["Location"] == pdf_url
     response = office_client.get(pdf_url)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="{quote.number}.pdf"'

@@ -62,7 +62,8 @@ def test_previews_nobody_confirmed_are_deleted_after_a_day(office_client, previe
     os.utime(old, (two_days_ago, two_days_ago))
     _preview(office_client, "customers.csv", csv_bytes(ROWS))
     remaining = list(previews.iterdir())
-    assert old not in remaining and len(remaining) == 1
+    assert old not in remaining
+    assert len(remaining) == 1
     assert remaining[0].name.startswith(SpreadsheetPreviewStorage.PREFIX)
 
 

@@ -130,9 +130,11 @@ def test_logging_far_more_than_the_shelf_holds_asks_first(
     dialog.locator("input[name=lbs]").fill("500")
     dialog.get_by_role("button", name="Log material").click()
     question = page.locator("[data-testid=dialog-question]")
-    expect(question).to_contain_text("500 lb of Gloss black is more than the 88 lb on the shelf")
-    expect(question).to_contain_text("-412 lb")
-    expect(page.locator("#dialog").get_by_label("Yes, log 500 lb")).not_to_be_checked()
+    expect(question).to_contain_text(
+        "500.0 lb of Gloss black is more than the 88.0 lb on the shelf"
+    )
+    expect(question).to_contain_text("-412.0 lb")
+    expect(page.locator("#dialog").get_by_label("Yes, log 500.0 lb")).not_to_be_checked()
     screenshot("dialog-usage-question")
     assert InventoryItem.objects.get(pk=powder.pk).quantity_on_hand == Decimal("88")
 

@@ -93,7 +93,8 @@ def test_calculated_item_with_live_estimate_saved_to_the_catalogue(
     assert [coat.powder_id for coat in item.coats.all()] == [primer.pk, black.pk]
     assert [line.prep_service_id for line in item.prep_lines.all()] == [blasting.pk]
     product = CatalogProduct.objects.get(name="17 in wheel set")
-    assert product.unit_price == item.unit_price and product.default_quantity == 12
+    assert product.unit_price == item.unit_price
+    assert product.default_quantity == 12
 
     # Another job takes the product in one step from "Add from catalogue".
     other = job_at(JobStatus.APPROVED, customer=CustomerFactory(company_name="Hill Motors"))

@@ -155,7 +155,8 @@ def test_the_tv_shows_the_board_with_its_key_and_refreshes_in_place(
     assert page.evaluate("document.documentElement.scrollWidth") <= TV["width"]
     for column in page.locator(".tv-col").all():
         box = column.bounding_box()
-        assert box["x"] + box["width"] <= TV["width"] and box["y"] + box["height"] <= TV["height"]
+        assert box["x"] + box["width"] <= TV["width"]
+        assert box["y"] + box["height"] <= TV["height"]
     screenshot("shop-display-tv-1920x1080")
 
     # A new job shows up at the next refresh, without reloading the page.
@@ -241,7 +242,9 @@ def test_a_coater_filters_by_worker_and_advances_a_job_on_a_phone(
     button = card.get_by_role("button", name="Advance to Curing")
     expect(button).to_be_visible()
     box = button.bounding_box()
-    assert box["height"] >= 48 and box["width"] >= 300  # a big target for a gloved thumb
+    # A big target for a gloved thumb.
+    assert box["height"] >= 48
+    assert box["width"] >= 300
     button.click()
     expect(card.locator(".m-spinner")).to_be_visible()
     expect(card.get_by_text("Saving…")).to_be_visible()

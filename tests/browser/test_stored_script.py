@@ -398,12 +398,14 @@ DIALOG_LINKS = """() => Array.from(
     const words = link.cloneNode(true);
     words.querySelectorAll(".material-symbols-outlined").forEach((icon) => icon.remove());
     const wrapper = link.closest(".tab-wrapper");
+    const room = link.closest("[data-room]");
     const menu = link.closest("nav");
     const anchor = menu && Array.from(menu.attributes).find((a) => a.name.startsWith("x-anchor"));
     return {
       url: link.getAttribute("hx-get"),
       text: words.textContent.replace(/\\s+/g, " ").trim(),
       tab: wrapper ? (wrapper.className.match(/fieldset-(\\S+)/) || [])[1] || null : null,
+      room: room ? room.dataset.room : null,
       menu: anchor ? anchor.value.replace("$refs.", "") : null,
     };
   })"""
@@ -594,6 +596,9 @@ class Sweep:
     def _open_dialog(self, url: str, link: dict, label: str) -> None:
         if link["tab"]:
             self._fieldset_tab(link["tab"]).first.click()
+        if link["room"]:
+            # A button inside one of the record's rooms (notes, time...): open that tab first.
+            self.page.locator(f'#tabs-items a[href="#{link["room"]}"]').first.click()
         button = self.page.locator(f'a[hx-get="{url}"][hx-target="#modal-content"]')
         button = button.filter(visible=True)
         if link["menu"] and not button.count():
@@ -776,7 +781,9 @@ def test_no_stored_payload_runs_for_the_administrator(live_server, page, admin_u
         for name in names
         if not re.search(rf"/admin/powdercoat/{model}/\d+/{name}/", opened)
     ]
-    assert not sweep.findings and not missing, sweep.report(missing)
+    report = sweep.report(missing)
+    assert not sweep.findings, report
+    assert not missing, report
 
 
 def test_no_stored_payload_runs_for_office_staff(live_server, page, admin_user, office_user):

@@ -70,7 +70,7 @@ def fetch(client, method: str, url: str, data=None, **extra):
             response = client.get(url, **extra)
         else:
             response = client.post(url, data or {}, **extra)
-    except Exception as error:  # any exception is the finding
+    except Exception as error:  # noqa: BLE001 - any exception at all is the finding
         failure = (
             f"{method} {url!r} raised {type(error).__name__}: {error!s:.300}\n"
             f"{_traceback_head(error)}"

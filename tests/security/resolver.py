@@ -86,7 +86,14 @@ def all_routes() -> list[Route]:
                 text = "".join(str(part.pattern) for part in full)
                 name = entry.name if entry.name else f"<{text}>"
                 name = f"{namespace}:{name}" if namespace else name
-                found.append(Route(name, full, entry.callback, model_admin))
+                owner = model_admin
+                if namespace == "admin" and owner is None:
+                    # The site's own pages under a model's address (admin_views/sites.py:
+                    # the item wizard, powder demand) belong to that model's admin.
+                    owner = _admin_of_prefix(
+                        "".join(f"{part}/" for part in str(entry.pattern).split("/")[:2])
+                    )
+                found.append(Route(name, full, entry.callback, owner))
 
     walk(get_resolver(), (), "", None)
     return found

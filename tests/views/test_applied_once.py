@@ -388,7 +388,8 @@ def test_remove_item_pressed_twice_answers_like_the_first(company, office_client
     first = office_client.post(url, data)
     second = office_client.post(url, data)
     assert not LineItem.objects.filter(job=job).exists()
-    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
     assert "Already recorded: “Gate” removed." in _messages(second)
 
 

@@ -140,7 +140,8 @@ def test_calculated_item_end_to_end_with_the_hand_worked_price(shop, office_clie
         12,
         Decimal("6.500"),
     )
-    assert item.unit_price == Decimal("61.93") and not item.price_overridden
+    assert item.unit_price == Decimal("61.93")
+    assert not item.price_overridden
     assert [(c.position, c.powder, c.layer) for c in item.coats.all()] == [
         (1, shop["primer"], CoatLayer.PRIMER),
         (2, shop["black"], CoatLayer.BASE),
@@ -207,7 +208,8 @@ def test_catalog_item_through_every_step_with_a_different_quantity(shop, office_
     url = follow(step(office_client, url))  # coats, as copied
     url = follow(step(office_client, url))  # prep
     html = office_client.get(url).content.decode()
-    assert "Catalog: Bar stool" in html and "$160.00" in html
+    assert "Catalog: Bar stool" in html
+    assert "$160.00" in html
     follow(step(office_client, url, button="_finish"))
     item = LineItem.objects.get(job=job)
     assert (item.description, item.quantity, item.unit_price) == ("Bar stool", 4, Decimal("40"))
@@ -318,9 +320,11 @@ def test_photo_quote_area_from_the_shape_and_the_photo_kept(
     follow(step(office_client, catalog_step, button="_finish"))
     item = LineItem.objects.get(job=job)
     assert item.surface_area_sqft == Decimal("6.120")
-    assert item.photo_estimated and item.shape == "wheel"
+    assert item.photo_estimated
+    assert item.shape == "wheel"
     assert item.dimensions == {"diameter": "17", "width": "8"}
-    assert item.photo.name.startswith("items/") and (tmp_path / item.photo.name).exists()
+    assert item.photo.name.startswith("items/")
+    assert (tmp_path / item.photo.name).exists()
     assert not (tmp_path / "wizard").exists() or not any((tmp_path / "wizard").rglob("*.png"))
 
 
@@ -393,7 +397,8 @@ def test_editing_reopens_the_wizard_prefilled_and_saves_changes(shop, office_cli
     follow(step(office_client, url, button="_finish"))
     assert LineItem.objects.filter(job=job).count() == 1
     item.refresh_from_db()
-    assert item.quantity == 6 and [c.powder for c in item.coats.all()] == [
+    assert item.quantity == 6
+    assert [c.powder for c in item.coats.all()] == [
         shop["primer"],
         shop["black"],
     ]
@@ -414,7 +419,8 @@ def test_price_override_is_kept_visible(shop, office_client):
         Decimal("61.93"),
     )
     page = office_client.get(reverse("admin:powdercoat_job_change", args=[job.pk])).content.decode()
-    assert "Override" in page and "$61.93" in page
+    assert "Override" in page
+    assert "$61.93" in page
 
 
 def test_later_rate_changes_never_reprice_saved_items(shop, office_client, company):
@@ -549,13 +555,15 @@ def test_live_estimate_follows_the_area_and_warns_when_stock_is_short(shop, offi
     calm = office_client.post(
         estimate_url, {"_step": "size", "quantity": "12", "surface_area_sqft": "6.5"}
     ).content.decode()
-    assert "2.0 lb" in calm and "Not enough" not in calm
+    assert "2.0 lb" in calm
+    assert "Not enough" not in calm
 
     short = office_client.post(
         estimate_url, {"_step": "size", "quantity": "12", "surface_area_sqft": "20"}
     ).content.decode()
     assert "6.2 lb" in short
-    assert "Not enough Jet black" in short and "0.2 lb more than is on hand" in short
+    assert "Not enough Jet black" in short
+    assert "0.2 lb more than is on hand" in short
 
     bad = office_client.post(
         estimate_url, {"_step": "size", "quantity": "12", "surface_area_sqft": "-1"}

@@ -85,7 +85,8 @@ def test_office_sees_a_table_per_vendor_with_the_shortfall_marked(shop, office_c
         "5.0",
         "3.0",
     )
-    assert black_row["is_short"] and black_row["jobs"] == 2
+    assert black_row["is_short"]
+    assert black_row["jobs"] == 2
     assert not groups[1]["rows"][0]["is_short"]
     assert reverse("admin:powdercoat_inventoryitem_change", args=[black.pk]) in html
     assert "RAL 9005" in html
@@ -103,7 +104,8 @@ def test_shop_floor_can_open_it_and_sees_no_prices(shop, floor_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Gloss Black" in html
-    assert "17.35" not in html and "17,35" not in html
+    assert "17.35" not in html
+    assert "17,35" not in html
 
 
 def test_empty_state_when_no_active_job_needs_powder(company, office_client):
@@ -184,7 +186,8 @@ def test_items_list_links_to_the_report(company, office_client):
     button = reverse("admin:powdercoat_inventoryitem_open_powder_demand")
     assert button in html
     response = office_client.get(button)
-    assert response.status_code == 302 and response["Location"] == URL
+    assert response.status_code == 302
+    assert response["Location"] == URL
 
 
 def _queries(session, params=None) -> int:

@@ -57,7 +57,8 @@ def test_cards_sit_in_their_priority_lane_sorted_by_stage_then_due(office_client
     assert [normal.index(job.number) for job in order] == sorted(
         normal.index(job.number) for job in order
     )
-    assert rush.number in _lane(html, "rush") and rush.number not in normal
+    assert rush.number in _lane(html, "rush")
+    assert rush.number not in normal
     assert finished.number not in html
 
 

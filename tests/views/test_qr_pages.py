@@ -38,9 +38,11 @@ def test_get_shows_the_job_and_its_next_stage_and_changes_nothing(floor_client, 
         response = floor_client.get(_bump_url(job))
     assert response.status_code == 200
     html = response.content.decode()
-    assert job.number in html and "Ridge Cycles" in html
+    assert job.number in html
+    assert "Ridge Cycles" in html
     assert 'data-testid="next-stage">Curing<' in html
-    assert "Advance to Curing" in html and "Put on hold" in html
+    assert "Advance to Curing" in html
+    assert "Put on hold" in html
     assert "$" not in html
     assert Job.objects.get(pk=job.pk).status == JobStatus.COATING
     assert not StatusChange.objects.filter(job=job).exclude(note="setup").exists()
@@ -190,8 +192,8 @@ def test_usage_below_zero_is_saved_and_warned_about(floor_client, company):
     }
     asked = floor_client.post(USAGE, posted)
     html = asked.content.decode()
-    assert "3 lb of Gloss Black is more than the 1 lb on the shelf" in html
-    assert "Yes, log 3 lb" in html
+    assert "3.0 lb of Gloss Black is more than the 1.0 lb on the shelf" in html
+    assert "Yes, log 3.0 lb" in html
     assert InventoryItem.objects.get(pk=black.pk).quantity_on_hand == Decimal("1")
     data = form_data(html, form_id="usage-form")
     data["confirm"] = "on"
@@ -201,7 +203,7 @@ def test_usage_below_zero_is_saved_and_warned_about(floor_client, company):
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    ("data", "message"),
     [
         ({"lbs": "0"}, "Ensure this value is greater than or equal to 0.001."),
         ({"lbs": "abc"}, "Enter a number."),

@@ -38,10 +38,13 @@ def test_the_right_key_shows_active_jobs_by_stage(client, company, shop):
     response = client.get(PAGE, {"key": company.display_key})
     assert response.status_code == 200
     html = response.content.decode()
-    assert shop["rush"].number in html and shop["plain"].number in html
+    assert shop["rush"].number in html
+    assert shop["plain"].number in html
     assert shop["done"].number not in html
-    assert "Ridge Cycles" in html and "Ana Ruiz" in html
-    assert 'style="background-color: #111111"' in html and "Gloss Black" in html
+    assert "Ridge Cycles" in html
+    assert "Ana Ruiz" in html
+    assert 'style="background-color: #111111"' in html
+    assert "Gloss Black" in html
     # Columns in workflow order: Sandblasting before Coating.
     assert html.index('aria-label="Sandblasting"') < html.index('aria-label="Coating"')
 

@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "old, new",
+    ("old", "new"),
     [
         ("/Jobs/ShopDisplay", "/jobs/shop-display/"),
         ("/Jobs/ShopDisplay/", "/jobs/shop-display/"),

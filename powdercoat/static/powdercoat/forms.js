@@ -56,14 +56,15 @@
   });
 
   // After a dialog a page may come back with ?tab=<name> (payments, materials, notes...):
-  // show that tab rather than the first. Not a #fragment: after a dialog htmx sets
-  // location.href, and a change of fragment alone would not reload the page.
+  // show that tab rather than the first, be it a fieldset tab or a room (an inline tab,
+  // powdercoat/admin/rooms.py). Not a #fragment: after a dialog htmx sets location.href, and
+  // a change of fragment alone would not reload the page.
   document.addEventListener("alpine:initialized", function () {
     var wanted = new URLSearchParams(window.location.search).get("tab");
     if (!wanted) return;
-    var click = "activeFieldsetTab = '" + wanted + "'";
+    var clicks = ["activeFieldsetTab = '" + wanted + "'", "activeTab = '" + wanted + "'"];
     document.querySelectorAll("a[x-on\\:click]").forEach(function (link) {
-      if (link.getAttribute("x-on:click") === click) link.click();
+      if (clicks.indexOf(link.getAttribute("x-on:click")) !== -1) link.click();
     });
   });
 
