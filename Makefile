@@ -8,7 +8,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then echo $$c; break; fi; done)
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean bench
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed and none was found on PATH." >&2; exit 1; fi
@@ -35,6 +35,11 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest
+
+# A shop of ARGS="--jobs N" (10,000 by default; SQLite in var/bench/, or DATABASE_URL), then
+# every page timed against a stock changelist (tests/benchmarks/bench.py).
+bench: $(VENV)/.installed-test
+	$(PY) tests/benchmarks/bench.py $(ARGS)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
