@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from powdercoat.models.choices import (
     ACTIVE_STAGES,
-    CLOSED_STAGES,
     COATING_CATEGORIES,
     ON_FLOOR_STAGES,
     OPEN_QUOTE_STATUSES,
+    OPEN_STAGES,
     UNPAID_INVOICE_STATUSES,
     InvoiceStatus,
     JobStatus,
@@ -80,7 +80,7 @@ class JobQuerySet(models.QuerySet["Job"]):
 
     def open(self) -> Self:
         """Jobs whose work is not finished and not cancelled."""
-        return self.exclude(status__in=CLOSED_STAGES)
+        return self.filter(status__in=OPEN_STAGES)
 
     def overdue(self, today: datetime.date | None = None) -> Self:
         """Open jobs whose due date has passed in the shop's calendar."""

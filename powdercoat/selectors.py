@@ -4,7 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
@@ -389,3 +390,27 @@ def job_ledger() -> QuerySet[InventoryActivity]:
     return InventoryActivity.objects.select_related("item", "user", "reversal").order_by(
         Coalesce("reverses_id", "id").desc(), "id"
     )
+
+
+def text_starts_with(field: str, prefix: str) -> Q:
+    """`field` begins with `prefix`, in a form each database answers from the field's index.
+
+    PostgreSQL reads LIKE 'prefix%' from the pattern index Django makes for unique text
+    fields; SQLite's LIKE ignores case and so no index, but a range of the byte-ordered text
+    is read from it.
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})
+
+
+def job_count_per_customer() -> Coalesce:
+    """How many jobs the outer query's customer has had (an expression to annotate with)."""
+    jobs = (
+        Job.objects.filter(customer=OuterRef("pk"))
+        .order_by()
+        .values("customer")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(jobs), Value(0))

@@ -1,6 +1,7 @@
 """Jobs in the admin: the list (SPEC J6) and the job page with items, timeline and buttons (J8)."""
 
 import copy
+import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -18,7 +19,7 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import display
 
-from powdercoat import badges, formatting
+from powdercoat import badges, formatting, selectors
 from powdercoat.admin.filters import JobViewFilter
 from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.items import JobItemsRoom
@@ -35,6 +36,9 @@ from powdercoat.models.choices import WORKFLOW, JobStatus, Priority
 from powdercoat.resources import JobExportResource
 from powdercoat.services import jobs as job_services
 from powdercoat.templatetags.rooms import dialog_button_html
+
+# What a person types to find a job by its number: "JOB-2612-0042", or its start "job-2612".
+JOB_NUMBER_START = re.compile(r"^JOB-\d[\d-]*$")
 
 # Sort statuses in shop order rather than alphabetically.
 STATUS_ORDER = Case(
@@ -208,6 +212,16 @@ class JobAdmin(
         "record_rework",
         "resolve_rework",
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        """A job number, or the start of one, is found through the number's index.
+
+        Anything else searches the number, customer, description and PO as usual.
+        """
+        term = search_term.strip().upper()
+        if JOB_NUMBER_START.match(term):
+            return queryset.filter(selectors.text_starts_with("number", term)), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
         """Customer joined and workers prefetched: the list runs a fixed number of queries."""

@@ -131,6 +131,9 @@ CLOSED_STAGES = (
     JobStatus.CANCELLED,
 )
 
+# Everything not closed, named: `status IN (...)` is served by an index, `NOT IN` is not.
+OPEN_STAGES = tuple(stage for stage in JobStatus if stage not in CLOSED_STAGES)
+
 # Stage families give the badge colours (SPEC J4); the colours themselves live once, in
 # powdercoat/static/powdercoat/badges.css, keyed by these family names.
 STATUS_FAMILY = {

@@ -177,6 +177,10 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
             models.Index(fields=["priority", "due_date"]),
             models.Index(fields=["due_date"]),
             models.Index(fields=["-created_at"]),
+            # Sorting the list by price reads the index (the column is otherwise unindexed).
+            models.Index(fields=["total_price"], name="job_price"),
+            # A customer's page lists their jobs newest first.
+            models.Index(fields=["customer", "-created_at"], name="job_customer_newest"),
         ]
 
     def __str__(self) -> str:

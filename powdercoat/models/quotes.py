@@ -134,7 +134,11 @@ class Quote(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, TimeS
                 name="quote_valid_after_its_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "valid_until"])]
+        indexes = [
+            models.Index(fields=["status", "valid_until"]),
+            # The list's order: newest first, read from the index instead of sorting the table.
+            models.Index(fields=["-quote_date", "-number"], name="quote_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.number or str(_("New quote"))

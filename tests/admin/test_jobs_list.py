@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from powdercoat.models import Job
 from powdercoat.models.choices import JobStatus, Priority
 from tests.factories import CustomerFactory, LineItemFactory, WorkerFactory, job_at
 
@@ -82,6 +83,24 @@ def test_search_finds_by_number_customer_description_and_po(company, office_clie
     for term in (wanted.number, "harbor", "trailer fend", "55120"):
         response = office_client.get(LIST_URL, {"view": "all", "q": term})
         assert _numbers(response) == [wanted.number], term
+
+
+def test_a_typed_job_number_or_its_start_finds_those_jobs_through_the_index(company, office_client):
+    """ "job-2612-0042" in any case finds that job, "JOB-2612" every job of the month; the
+    search is a look-up from the start of the number, never a LIKE '%...%' scan of every job."""
+    jobs = [job_at(JobStatus.COATING) for _ in range(3)]
+    month = jobs[0].number[: len("JOB-YYMM")]
+    first = office_client.get(LIST_URL, {"view": "all", "q": jobs[0].number.lower()})
+    assert _numbers(first) == [jobs[0].number]
+    month_jobs = office_client.get(LIST_URL, {"view": "all", "q": f" {month} "})
+    assert sorted(_numbers(month_jobs)) == sorted(
+        job.number for job in Job.objects.filter(number__startswith=month)
+    )
+    assert len(_numbers(month_jobs)) == 3
+    with CaptureQueriesContext(connection) as queries:
+        office_client.get(LIST_URL, {"view": "all", "q": month})
+    searched = [q["sql"] for q in queries.captured_queries if "powdercoat_job" in q["sql"]]
+    assert not any("LIKE" in sql and "%" + month in sql for sql in searched)
 
 
 def test_filters_by_status_priority_worker_and_due_dates(company, office_client):
