@@ -7,10 +7,15 @@ prices get no money in the list of changes.
 """
 
 import dataclasses
+import itertools
+from collections import defaultdict
 
+from django.db.models import ForeignKey
 from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.utils import get_m2m_reverse_field_name
 
 from powdercoat.admin.mixins import can_see_prices
 from powdercoat.models.base import MONEY_FIELDS
@@ -49,6 +54,51 @@ class ShopHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(
             request, _checked_id(object_id), _checked_id(version_id), extra_context
         )
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """What changed between each version and the one before, as simple-history says it.
+
+        simple-history reads a version's many-to-many rows (a job's workers) with two queries
+        per version; here each such field is read once for the whole page, so the History
+        page runs a fixed number of queries however many versions it shows.
+        """
+        records = list(historical_records)
+        if not records:
+            return
+        m2m_names = [field.name for field in records[0]._history_m2m_fields]
+        m2m_rows = {name: self._m2m_rows(records, name) for name in m2m_names}
+        for newer, older in itertools.pairwise(records):
+            delta = newer.diff_against(
+                older, excluded_fields=m2m_names, foreign_keys_are_objs=foreign_keys_are_objs
+            )
+            changes = list(delta.changes)
+            for name in m2m_names:
+                before = m2m_rows[name][older.history_id]
+                after = m2m_rows[name][newer.history_id]
+                if before != after:
+                    changes.append(ModelChange(name, before, after))
+            delta = dataclasses.replace(
+                delta, changes=changes, changed_fields=[change.field for change in changes]
+            )
+            helper = self.get_historical_record_context_helper(request, newer)
+            newer.history_delta_changes = helper.context_for_delta_changes(delta)
+
+    def _m2m_rows(self, records, name: str) -> dict:
+        """history id → the version's rows of the many-to-many field `name`, in the shape
+        simple-history's own diff gives them (related objects, ordered by the related one)."""
+        through = getattr(records[0], name).model
+        order = get_m2m_reverse_field_name(self.model._meta.get_field(name))
+        fields = [
+            field
+            for field in through._meta.fields
+            if field.editable and field.name not in ("id", "m2m_history_id", "history")
+        ]
+        related = [field.name for field in fields if isinstance(field, ForeignKey)]
+        rows = defaultdict(list)
+        versions = through.objects.filter(history__in=[record.history_id for record in records])
+        for row in versions.select_related(*related).order_by(order, "pk"):
+            rows[row.history_id].append({field.name: getattr(row, field.name) for field in fields})
+        return rows
 
     def revert_disabled(self, request, obj=None):
         """Reverting would bypass the services (state machine, numbering, stock)."""

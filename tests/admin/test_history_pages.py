@@ -1,14 +1,19 @@
 """History pages are for reading: no edit or revert through them, no money for Shop Floor."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
 
+from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.models import InventoryItem, Job
 from powdercoat.models.choices import JobStatus
 from powdercoat.services.jobs import job_update
-from tests.factories import LineItemFactory, PowderFactory, job_at
+from tests.factories import LineItemFactory, PowderFactory, WorkerFactory, job_at
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +122,51 @@ def test_the_office_still_filters_by_price(company, office_client):
     job_at(JobStatus.COATING)
     url = reverse("admin:powdercoat_job_changelist")
     assert office_client.get(f"{url}?total_price__lte=1000").status_code == 200
+
+
+def _job_with_versions(count: int, worker: str = "Maria Lopez") -> Job:
+    """A job saved `count` times, its description changed each time, `worker` on and off."""
+    job = job_at(JobStatus.COATING)
+    maria = WorkerFactory(name=worker)
+    for n in range(count):
+        job.description = f"Gate panels, version {n}"
+        job.save()
+        if n % 2:
+            job.assigned_workers.add(maria)
+        else:
+            job.assigned_workers.remove(maria)
+    return job
+
+
+def _page(client, job) -> tuple[str, int]:
+    """The job's History page without its per-request tokens, and how many queries it ran."""
+    url = reverse("admin:powdercoat_job_history", args=[job.pk])
+    client.get(url)  # sessions and caches settle first
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return re.sub(r'value="[^"]{32,}"', "", response.content.decode()), len(queries)
+
+
+def test_the_history_page_runs_the_same_queries_for_3_or_30_versions(company, office_client):
+    """Each version's workers are read once for the page, not twice per version."""
+    _html, few = _page(office_client, _job_with_versions(3))
+    _html, many = _page(office_client, _job_with_versions(30, worker="Dee Ortega"))
+    assert few == many
+
+
+def test_the_history_page_says_what_simple_history_itself_would(
+    company, office_client, monkeypatch
+):
+    """The changes listed, workers included, are word for word simple-history's own."""
+    job = _job_with_versions(6)
+    ours, _queries = _page(office_client, job)
+    assert "Maria Lopez" in ours
+    assert "Gate panels, version 5" in ours
+    monkeypatch.setattr(
+        ShopHistoryAdmin,
+        "set_history_delta_changes",
+        SimpleHistoryAdmin.set_history_delta_changes,
+    )
+    theirs, _queries = _page(office_client, job)
+    assert ours == theirs

@@ -752,6 +752,7 @@ def pages() -> dict[str, str]:
         f"jobs list, page {deep}": f"{jobs}?view=all&p={deep}",
         "jobs list, Overdue": f"{jobs}?view=overdue",
         "job page": reverse("admin:powdercoat_job_change", args=[active.pk]),
+        "job history page": reverse("admin:powdercoat_job_history", args=[active.pk]),
         "customers list": reverse("admin:powdercoat_customer_changelist"),
         "customer page (most jobs)": reverse(
             "admin:powdercoat_customer_change", args=[customer.pk]
