@@ -16,11 +16,8 @@ class ItemsRoom(RoomInline):
 
     model = LineItem
     room = "items"
-    room_template = "admin/powdercoat/rooms/items.html"
     verbose_name_plural = _("line items")
-
-    def get_queryset(self, request):
-        return selectors.items_with_details()
+    rows = staticmethod(selectors.items_with_details)
 
 
 class JobItemsRoom(ItemsRoom):

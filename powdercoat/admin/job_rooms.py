@@ -30,11 +30,8 @@ class IntakeRoom(JobRoom):
 
     model = PartIntake
     room = "intake"
-    room_template = "admin/powdercoat/rooms/intake.html"
     verbose_name_plural = _("intake")
-
-    def get_queryset(self, request):
-        return selectors.job_intakes()
+    rows = staticmethod(selectors.job_intakes)
 
 
 class MaterialsRoom(JobRoom):
@@ -43,51 +40,36 @@ class MaterialsRoom(JobRoom):
 
     model = InventoryActivity
     room = "materials"
-    room_template = "admin/powdercoat/rooms/materials.html"
     verbose_name_plural = _("materials")
-
-    def get_queryset(self, request):
-        return selectors.job_ledger()
+    rows = staticmethod(selectors.job_ledger)
 
 
 class PhotosRoom(JobRoom):
     model = JobPhoto
     room = "photos"
-    room_template = "admin/powdercoat/rooms/photos.html"
     verbose_name_plural = _("photos")
-
-    def get_queryset(self, request):
-        return selectors.job_photos()
+    rows = staticmethod(selectors.job_photos)
 
 
 class NotesRoom(JobRoom):
     model = JobNote
     room = "notes"
-    room_template = "admin/powdercoat/rooms/notes.html"
     verbose_name_plural = _("notes")
-
-    def get_queryset(self, request):
-        return selectors.job_notes()
+    rows = staticmethod(selectors.job_notes)
 
 
 class TimeRoom(JobRoom):
     model = TimeEntry
     room = "time"
-    room_template = "admin/powdercoat/rooms/time.html"
     verbose_name_plural = _("time")
-
-    def get_queryset(self, request):
-        return selectors.job_time_entries()
+    rows = staticmethod(selectors.job_time_entries)
 
 
 class ReworkRoom(JobRoom):
     model = ReworkRecord
     room = "rework"
-    room_template = "admin/powdercoat/rooms/rework.html"
     verbose_name_plural = _("rework")
-
-    def get_queryset(self, request):
-        return selectors.job_reworks()
+    rows = staticmethod(selectors.job_reworks)
 
 
 # In the order the tabs appear, after the job's details and items.

@@ -9,6 +9,7 @@ instance. `?tab=<room>` opens a tab (`addresses.record_url`, powdercoat/static/p
 
 from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from unfold.admin import TabularInline
@@ -71,17 +72,27 @@ class RoomFormSet(BaseInlineFormSet):
 
 
 class RoomInline(ReadOnlyInline):
-    """A tab drawn by its own template (`room_template`) rather than as a table of fields.
+    """A tab drawn by its own template rather than as a table of fields.
 
-    The template gets `rows` (the inline's queryset for this record, read once), `record`
-    (the page's record) and the page's context: `request`, `perms`, `adminform`.
+    A room names its `model`, its `room` (the tab's name; its template is
+    `admin/powdercoat/rooms/<room>.html`) and `rows`, the selector that reads its rows. The
+    template gets `rows` (this record's, read once), `record` (the page's record) and the
+    page's context: `request`, `perms`, `adminform`.
     """
 
     room = ""
-    room_template = ""
+    rows: Callable[[], QuerySet] | None = None
     template = "admin/powdercoat/rooms/room.html"
     formset = RoomFormSet
     fields = ()
+
+    @property
+    def room_template(self) -> str:
+        return f"admin/powdercoat/rooms/{self.room}.html"
+
+    def get_queryset(self, request):
+        """The room's rows, read by its selector (the parent's filter is added by the formset)."""
+        return self.rows() if self.rows is not None else super().get_queryset(request)
 
     def has_view_permission(self, request, obj=None):
         """Only on a saved record's page: a record being added has nothing in its rooms yet."""
