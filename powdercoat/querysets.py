@@ -1,10 +1,12 @@
 """Named, chainable read filters: `Job.objects.on_floor().overdue()` and friends."""
 
 import datetime
-from typing import TYPE_CHECKING, Self
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
-from django.db.models import F
+from django.db.models import Count, F, OrderBy, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from powdercoat.models.choices import (
@@ -94,6 +96,23 @@ class JobQuerySet(models.QuerySet["Job"]):
     def finished(self) -> Self:
         """Completed or already delivered."""
         return self.filter(status__in=(JobStatus.COMPLETED, JobStatus.DELIVERED))
+
+    def first_of_each(self, field: str, order_by: Sequence[OrderBy], limit: int) -> Self:
+        """At most `limit` jobs for each value of `field` (each stage, each priority), the
+        first by `order_by`: one query with a window function, so a stage holding 900 jobs
+        reads only the few a screen shows."""
+        return (
+            self.annotate(
+                rank_in_group=Window(RowNumber(), partition_by=F(field), order_by=list(order_by))
+            )
+            .filter(rank_in_group__lte=limit)
+            .order_by(*order_by)
+        )
+
+    def count_by(self, field: str) -> dict[Any, int]:
+        """How many jobs hold each value of `field`, in one grouped query."""
+        rows = self.order_by().values_list(field).annotate(jobs=Count("pk"))
+        return dict(rows)
 
 
 class QuoteQuerySet(models.QuerySet["Quote"]):

@@ -11,16 +11,17 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from admin_views.views.shop_common import (
-    STAGE_RANK,
+    BY_STAGE_THEN_DUE,
     JobCard,
-    by_due_date,
     company_of,
     job_cards,
+    job_cards_by,
     shop_login_required,
 )
 from powdercoat.badges import rush_surcharge_change_text
@@ -34,13 +35,19 @@ LANES = (Priority.RUSH, Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priorit
 
 MOVE_PERMISSION = "powdercoat.change_job"
 
+# Cards per lane on the whole board; a longer lane ends in a link to all of its jobs.
+CARDS_PER_LANE = 20
+# Cards per page when one lane is shown on its own (`?lane=<priority>`).
+CARDS_PER_LANE_PAGE = 60
+
 
 @dataclass(frozen=True)
 class Lane:
-    """One priority lane and its cards, sorted by stage then due date."""
+    """One priority lane: the cards shown, sorted by stage then due date, and its job count."""
 
     priority: Priority
     cards: list[JobCard]
+    total: int
 
     @property
     def label(self) -> str:
@@ -55,26 +62,51 @@ class Lane:
         """Rush and Urgent lanes are drawn louder."""
         return self.priority >= Priority.URGENT
 
+    @property
+    def more(self) -> int:
+        """The lane's jobs without a card here."""
+        return self.total - len(self.cards)
 
-def board_card_order(card: JobCard) -> tuple:
-    """Sort key inside a lane: by stage in workflow order (On Hold last), then soonest due."""
-    return (STAGE_RANK[card.status], *by_due_date(card))
+
+def _selected_lane(request) -> Priority | None:
+    """The lane of `?lane=<priority>` shown on its own, or None for the whole board."""
+    text = request.GET.get("lane", "")
+    return Priority(int(text)) if text.isdigit() and int(text) in Priority.values else None
 
 
-def _lanes(request) -> list[Lane]:
-    """The five lanes of active jobs (four queries whatever the number of jobs)."""
-    by_priority: dict[int, list[JobCard]] = {priority: [] for priority in LANES}
-    for card in job_cards(Job.objects.active(), company=company_of(request)):
-        by_priority[card.priority].append(card)
-    return [
-        Lane(priority=priority, cards=sorted(by_priority[priority], key=board_card_order))
+def _lanes(request) -> tuple[list[Lane], Page | None]:
+    """The five lanes of active jobs, the first cards of each (five queries whatever the
+    number of jobs); or one lane a page at a time."""
+    company = company_of(request)
+    jobs = Job.objects.active()
+    chosen = _selected_lane(request)
+    if chosen is not None:
+        pages = Paginator(
+            jobs.filter(priority=chosen).order_by(*BY_STAGE_THEN_DUE), CARDS_PER_LANE_PAGE
+        )
+        page = pages.get_page(request.GET.get("page"))
+        cards = job_cards(page.object_list, company=company)
+        return [Lane(priority=chosen, cards=cards, total=pages.count)], page
+    by_lane = job_cards_by(
+        jobs, field="priority", order_by=BY_STAGE_THEN_DUE, limit=CARDS_PER_LANE, company=company
+    )
+    lanes = [
+        Lane(
+            priority=priority,
+            cards=by_lane.cards.get(priority, []),
+            total=by_lane.totals.get(priority, 0),
+        )
         for priority in LANES
     ]
+    return lanes, None
 
 
 def _context(request) -> dict:
+    lanes, page = _lanes(request)
     return {
-        "lanes": _lanes(request),
+        "lanes": lanes,
+        "page": page,
+        "one_lane": page is not None,
         "can_move": request.user.has_perm(MOVE_PERMISSION),
         "priorities": [(priority.value, priority.label) for priority in LANES],
     }

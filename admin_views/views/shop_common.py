@@ -6,17 +6,20 @@ is a price, a cost or a customer's contact detail (SPEC 0), so every role may se
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import wraps
-from urllib.parse import urlencode
+from functools import cache, wraps
+from typing import Any
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Case, F, IntegerField, OrderBy, QuerySet, Value, When
 from django.shortcuts import resolve_url
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
@@ -31,6 +34,17 @@ from powdercoat.services.submissions import SubmissionRepeated, submission_once
 # Stages in the order the pages list them: the workflow, then jobs on hold.
 STAGE_ORDER = (*WORKFLOW, JobStatus.ON_HOLD)
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGE_ORDER)}
+
+# The same orders in SQL, for reading only the cards a screen shows (`job_cards_by`).
+SOONEST_DUE_FIRST = (F("due_date").asc(nulls_last=True), F("number").asc())
+MOST_PRESSING_FIRST = (F("priority").desc(), *SOONEST_DUE_FIRST)
+BY_STAGE_THEN_DUE = (
+    Case(
+        *(When(status=stage, then=Value(rank)) for stage, rank in STAGE_RANK.items()),
+        output_field=IntegerField(),
+    ).asc(),
+    *SOONEST_DUE_FIRST,
+)
 
 # A swatch colour goes into a style attribute, so only a plain #RRGGBB is ever used.
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -66,6 +80,20 @@ def company_of(request) -> CompanySettings:
 
 
 # -- cards -------------------------------------------------------------------------------------
+
+_NUMBER_SLOT = "JOB-NUMBER-SLOT"
+
+
+@cache
+def _job_url_pattern(name: str, script_prefix: str) -> str:
+    """The address of view `name` for a job number, with a slot for the number: reversed once
+    per process instead of four times per card (a hundred cards made it a tenth of the page)."""
+    return reverse(name, args=[_NUMBER_SLOT])
+
+
+def job_url(name: str, number: str) -> str:
+    """The address of the view `name` that takes a job number, for `number`."""
+    return _job_url_pattern(name, get_script_prefix()).replace(_NUMBER_SLOT, quote(number, safe=""))
 
 
 @dataclass(frozen=True)
@@ -141,6 +169,21 @@ class JobCard:
         return badges.due_date_label(self.due, overdue=self.is_overdue)
 
     @property
+    def bump_url(self) -> str:
+        """The job's page on the floor (details, hold, log powder)."""
+        return job_url("admin_views:job_bump", self.number)
+
+    @property
+    def advance_url(self) -> str:
+        """Where the phone's Advance button posts."""
+        return job_url("admin_views:shop_mobile_advance", self.number)
+
+    @property
+    def priority_move_url(self) -> str:
+        """Where the board's "Move to" posts."""
+        return job_url("admin_views:priority_move", self.number)
+
+    @property
     def moves_by_name(self) -> dict[str, JobMove]:
         """The offered moves by their transition's name (`card.moves_by_name.hold`)."""
         return {move.name: move for move in self.moves}
@@ -202,19 +245,25 @@ def _summary(items: list) -> str:
 def job_cards(jobs: QuerySet[Job], *, company: CompanySettings, moves_for=None) -> list[JobCard]:
     """Cards for the jobs, in the queryset's order: four queries, five with `moves_for` (the
     user whose shop-floor moves each card offers)."""
-    jobs = shop_floor_jobs(jobs)
-    needed = jobs_needed_prep_stages(jobs) if moves_for is not None else {}
+    jobs = list(shop_floor_jobs(jobs))
+    needed = (
+        jobs_needed_prep_stages(Job.objects.filter(pk__in=[job.pk for job in jobs]))
+        if moves_for is not None and jobs
+        else {}
+    )
     cards = []
     for job in jobs:
         items = job.floor_items
         moves = {}
         if moves_for is not None:
             moves["moves"] = tuple(
-                move
-                for move in job_moves_offered(
-                    job, moves_for, company=company, needed_prep_stages=needed.get(job.pk, ())
+                job_moves_offered(
+                    job,
+                    moves_for,
+                    company=company,
+                    needed_prep_stages=needed.get(job.pk, ()),
+                    on_floor_only=True,
                 )
-                if move.on_floor
             )
         cards.append(
             JobCard(
@@ -231,12 +280,51 @@ def job_cards(jobs: QuerySet[Job], *, company: CompanySettings, moves_for=None) 
     return cards
 
 
+@dataclass(frozen=True)
+class CardsBy:
+    """The cards a screen shows for each stage (or lane), and how many jobs each holds."""
+
+    cards: dict[Any, list[JobCard]]
+    totals: dict[Any, int]
+
+
+def job_cards_by(
+    jobs: QuerySet[Job],
+    *,
+    field: str,
+    order_by: Sequence[OrderBy],
+    limit: int,
+    company: CompanySettings,
+    moves_for=None,
+) -> CardsBy:
+    """Cards for the first `limit` jobs of each value of `field`, by `order_by`, and the count
+    of each: one query more than `job_cards`, and only the cards a screen shows are built, so
+    the cost follows the screen and not the number of active jobs."""
+    totals = jobs.count_by(field)
+    shown = jobs.first_of_each(field, order_by, limit)
+    grouped: dict[Any, list[JobCard]] = defaultdict(list)
+    for card in job_cards(shown, company=company, moves_for=moves_for):
+        grouped[getattr(card.job, field)].append(card)
+    return CardsBy(cards=dict(grouped), totals=totals)
+
+
 @dataclass
 class StageGroup:
     """The cards of one stage, for the pages that list jobs by stage."""
 
     status: JobStatus
     cards: list[JobCard] = field(default_factory=list)
+    # All the stage's jobs, of which `cards` may show only the first.
+    total: int | None = None
+
+    @property
+    def job_count(self) -> int:
+        return len(self.cards) if self.total is None else self.total
+
+    @property
+    def more(self) -> int:
+        """Jobs of the stage that have no card here."""
+        return self.job_count - len(self.cards)
 
     @property
     def label(self) -> str:
@@ -248,8 +336,8 @@ class StageGroup:
 
     @property
     def count_label(self) -> str:
-        return ngettext("%(count)d job", "%(count)d jobs", len(self.cards)) % {
-            "count": len(self.cards)
+        return ngettext("%(count)d job", "%(count)d jobs", self.job_count) % {
+            "count": self.job_count
         }
 
 
@@ -262,6 +350,16 @@ def group_by_stage(cards: Iterable[JobCard]) -> list[StageGroup]:
     for card in cards:
         groups.setdefault(card.status, StageGroup(card.status)).cards.append(card)
     return [groups[stage] for stage in STAGE_ORDER if stage in groups]
+
+
+def stage_groups(by_stage: CardsBy) -> list[StageGroup]:
+    """Stage groups in workflow order (On Hold last) from `job_cards_by(field="status")`;
+    stages without jobs are left out."""
+    return [
+        StageGroup(stage, by_stage.cards.get(stage, []), total=by_stage.totals[stage])
+        for stage in STAGE_ORDER
+        if by_stage.totals.get(stage)
+    ]
 
 
 def by_due_date(card: JobCard) -> tuple:
@@ -302,7 +400,7 @@ def job_move_pressed(
                     )
                     % {"number": job.number, "status": JobStatus(job.status).label}
                 )
-            if not any(m.name == move and m.on_floor for m in job_moves_offered(job, user)):
+            if not any(m.name == move for m in job_moves_offered(job, user, on_floor_only=True)):
                 raise ValidationError(
                     _("%(number)s cannot be moved that way from here; reload the page.")
                     % {"number": job.number}

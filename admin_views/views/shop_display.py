@@ -11,16 +11,23 @@ import math
 import secrets
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from admin_views.views.shop_common import JobCard, StageGroup, company_of, group_by_stage, job_cards
+from admin_views.views.shop_common import (
+    MOST_PRESSING_FIRST,
+    JobCard,
+    StageGroup,
+    company_of,
+    job_cards_by,
+    stage_groups,
+)
 from powdercoat.models import CompanySettings, Job
-from powdercoat.models.choices import Priority
+from powdercoat.models.choices import OPEN_STAGES, Priority
 
 # Seconds between two refreshes of the board.
 REFRESH_SECONDS = 30
@@ -77,24 +84,32 @@ class Column:
 def _board(company: CompanySettings) -> dict:
     """What the board shows: stage columns of active jobs, and the counts in the header.
 
-    Inside a stage the most pressing job is on top: Rush first, then the soonest due.
+    Inside a stage the most pressing job is on top: Rush first, then the soonest due. Only
+    the cards a column can hold are read and built, whatever the number of active jobs.
     """
-    jobs = Job.objects.active().order_by("-priority", F("due_date").asc(nulls_last=True), "number")
-    cards = job_cards(jobs, company=company)
-    groups = group_by_stage(cards)
+    jobs = Job.objects.active()
+    by_stage = job_cards_by(
+        jobs,
+        field="status",
+        order_by=MOST_PRESSING_FIRST,
+        limit=MAX_CARDS_PER_COLUMN,
+        company=company,
+    )
+    groups = stage_groups(by_stage)
     rows = 1 if len(groups) <= COLUMNS_PER_ROW else 2
-    limit = MAX_CARDS_PER_COLUMN
+    counts = jobs.aggregate(
+        rush=Count("pk", filter=Q(priority=Priority.RUSH)),
+        urgent=Count("pk", filter=Q(priority=Priority.URGENT)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STAGES, due_date__lt=timezone.localdate())),
+    )
     return {
-        "columns": [
-            Column(group=group, cards=group.cards[:limit], more=max(0, len(group.cards) - limit))
-            for group in groups
-        ],
+        "columns": [Column(group=group, cards=group.cards, more=group.more) for group in groups],
         "rows": rows,
         "columns_per_row": max(1, math.ceil(len(groups) / rows)),
-        "active_count": len(cards),
-        "overdue_count": sum(card.is_overdue for card in cards),
-        "rush_count": sum(card.priority == Priority.RUSH for card in cards),
-        "urgent_count": sum(card.priority == Priority.URGENT for card in cards),
+        "active_count": sum(by_stage.totals.values()),
+        "overdue_count": counts["overdue"],
+        "rush_count": counts["rush"],
+        "urgent_count": counts["urgent"],
         "updated_at": timezone.localtime(),
         "refresh_seconds": REFRESH_SECONDS,
     }

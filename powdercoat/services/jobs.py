@@ -383,12 +383,15 @@ def job_moves_offered(
     *,
     company: CompanySettings | None = None,
     needed_prep_stages: Collection[str] | None = None,
+    on_floor_only: bool = False,
 ) -> list[JobMove]:
     """The moves `user` may make from where `job` is, as django-fsm-2 reports them (state,
     conditions, permission), with the words their transitions declare.
 
     Advance looks up which prep stages the items need unless `needed_prep_stages` is given
-    (the shop pages read it for many jobs at once).
+    (the shop pages read it for many jobs at once). `on_floor_only` leaves out the office's
+    moves (Set status to each of a dozen stages, Cancel, Reopen) before their words are made,
+    which is most of the cost on a page of a hundred cards.
     """
     available = {t.name: t for t in job.get_available_user_status_transitions(user)}
     moves = []
@@ -397,6 +400,8 @@ def job_moves_offered(
         if transition is None:
             continue
         words = transition.custom
+        if on_floor_only and not words.get("on_floor"):
+            continue
         for target in _targets(
             job, name, transition, company=company, needed_prep_stages=needed_prep_stages
         ):

@@ -44,7 +44,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=10_000, help="jobs in the shop (10,000)")
     parser.add_argument("--runs", type=int, default=20, help="timed requests per page (20)")
     parser.add_argument("--rebuild", action="store_true", help="build the shop again")
-    parser.add_argument("--only", default="", help="time only pages whose name contains this")
+    parser.add_argument(
+        "--only", default="", help="time only pages whose name contains one of these (a,b)"
+    )
     options = parser.parse_args()
     if options.jobs < ACTIVE_JOBS * 2:
         parser.error(f"--jobs must be at least {ACTIVE_JOBS * 2:,}")
@@ -765,8 +767,10 @@ def pages() -> dict[str, str]:
         "shop display (TV)": f"{reverse('admin_views:shop_display')}?key={key}",
         "shop display refresh": f"{reverse('admin_views:shop_display_board')}?key={key}",
         "priority board": reverse("admin_views:priority_board"),
+        "priority board, one lane": f"{reverse('admin_views:priority_board')}?lane=2",
         "phone view": reverse("admin_views:shop_mobile"),
         "phone view refresh": reverse("admin_views:shop_mobile_list"),
+        "phone view, one stage": f"{reverse('admin_views:shop_mobile')}?stage=coating",
         "work order PDF, 3 items": reverse("admin_views:job_work_order", args=[three]),
     }
 
@@ -797,7 +801,8 @@ def measure(runs: int, only: str) -> list[tuple[str, list[float], int, float]]:
     client.force_login(get_user_model().objects.get(username="bench-supervisor"))
     results = []
     for name, url in pages().items():
-        if only and only not in name and "anchor" not in name:
+        wanted = [part for part in only.split(",") if part]
+        if wanted and not any(part in name for part in wanted) and "anchor" not in name:
             continue
         # secure=True: with DEBUG off the site redirects plain http to https.
         response = client.get(url, secure=True)

@@ -148,3 +148,46 @@ def test_the_board_needs_a_login(client, company):
     response = client.get(BOARD)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('admin:login')}?next={BOARD}"
+
+
+def test_a_long_lane_shows_its_first_cards_its_count_and_a_link_to_all(
+    office_client, company, monkeypatch
+):
+    """The lane's count is all its jobs; the cards are the first by stage then due date."""
+    monkeypatch.setattr("admin_views.views.priority_board.CARDS_PER_LANE", 2)
+    today = timezone.localdate()
+    coating = [floor_job(JobStatus.COATING, due=today + timedelta(days=n)) for n in (2, 1)]
+    blasting = floor_job(JobStatus.SANDBLASTING, due=today + timedelta(days=9))
+    held = floor_job(JobStatus.ON_HOLD)
+    normal = _lane(office_client.get(BOARD).content.decode(), "normal")
+    assert 'aria-label="4 jobs">4</span>' in normal
+    assert blasting.number in normal
+    assert coating[1].number in normal
+    assert coating[0].number not in normal
+    assert held.number not in normal
+    assert "All 4 Normal jobs (2 more)" in normal
+    assert f'href="{BOARD}?lane={Priority.NORMAL.value}"' in normal
+
+
+def test_one_lane_on_its_own_lists_every_job_a_page_at_a_time(office_client, company, monkeypatch):
+    """`?lane=` shows that lane alone, in the same order, with Next to the rest."""
+    monkeypatch.setattr("admin_views.views.priority_board.CARDS_PER_LANE_PAGE", 2)
+    today = timezone.localdate()
+    jobs = [floor_job(JobStatus.COATING, due=today + timedelta(days=n)) for n in (3, 1, 2)]
+    rush = floor_job(JobStatus.COATING, priority=Priority.RUSH)
+    first = office_client.get(BOARD, {"lane": Priority.NORMAL.value}).content.decode()
+    second = office_client.get(BOARD, {"lane": Priority.NORMAL.value, "page": 2}).content.decode()
+    assert 'id="lane-rush"' not in first
+    assert rush.number not in first
+    assert [job.number in first for job in jobs] == [False, True, True]
+    assert [job.number in second for job in jobs] == [True, False, False]
+    assert "Page 1 of 2" in first
+    assert "← The whole board" in first
+
+
+@pytest.mark.parametrize("lane", ["9", "-1", "rush", "99999999999999999999"])
+def test_an_unknown_lane_shows_the_whole_board(office_client, company, lane):
+    """A made-up lane is not an error: the board shows all five lanes."""
+    response = office_client.get(BOARD, {"lane": lane})
+    assert response.status_code == 200
+    assert response.content.decode().count("pb-lane--") >= 5

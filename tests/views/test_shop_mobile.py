@@ -193,3 +193,73 @@ def test_a_huge_or_odd_worker_filter_shows_everyone(worker, floor_client, compan
     """?worker= that names nobody possible is ignored: the whole list, not a server error."""
     floor_job(JobStatus.COATING)
     assert floor_client.get(PAGE, {"worker": worker}).status_code == 200
+
+
+def _numbers_in(html: str, jobs) -> list[str]:
+    """The job numbers of `jobs` that have a card in the page, in page order."""
+    shown = [job.number for job in jobs if f'id="job-{job.number}"' in html]
+    return sorted(shown, key=lambda number: html.index(f'id="job-{number}"'))
+
+
+def test_a_crowded_stage_shows_its_first_cards_and_a_link_to_all(
+    floor_client, company, monkeypatch
+):
+    """With many jobs in a stage, the soonest due come first and the rest are one tap away."""
+    monkeypatch.setattr("admin_views.views.mobile.CARDS_PER_STAGE", 3)
+    today = timezone.localdate()
+    coating = [
+        floor_job(JobStatus.COATING, due=today + timedelta(days=days)) for days in (4, 1, 3, 2, 5)
+    ]
+    blasting = floor_job(JobStatus.SANDBLASTING)
+    html = floor_client.get(PAGE).content.decode()
+    soonest = sorted(coating, key=lambda job: job.due_date)
+    assert _numbers_in(html, coating) == [job.number for job in soonest[:3]]
+    assert f'id="job-{blasting.number}"' in html
+    assert "5 jobs" in html
+    assert "All 5 Coating jobs (2 more)" in html
+    assert f'href="{PAGE}?stage=coating"' in html
+
+
+def test_a_stage_page_lists_all_its_jobs_a_page_at_a_time(floor_client, company, monkeypatch):
+    """`?stage=` shows only that stage, soonest due first, with Previous and Next."""
+    monkeypatch.setattr("admin_views.views.mobile.CARDS_PER_PAGE", 2)
+    today = timezone.localdate()
+    coating = [floor_job(JobStatus.COATING, due=today + timedelta(days=days)) for days in (3, 1, 2)]
+    blasting = floor_job(JobStatus.SANDBLASTING)
+    soonest = [job.number for job in sorted(coating, key=lambda job: job.due_date)]
+    first = floor_client.get(PAGE, {"stage": "coating"}).content.decode()
+    assert _numbers_in(first, coating) == soonest[:2]
+    assert f'id="job-{blasting.number}"' not in first
+    assert "3 active jobs in Coating" in first
+    assert "Page 1 of 2" in first
+    assert 'href="?stage=coating&amp;page=2"' in first
+    second = floor_client.get(PAGE, {"stage": "coating", "page": "2"}).content.decode()
+    assert _numbers_in(second, coating) == soonest[2:]
+    assert "← All stages" in second
+    # The refresh re-reads the same page of the same stage.
+    assert f'hx-get="{LIST}?stage=coating&amp;page=2"' in second
+
+
+@pytest.mark.parametrize(
+    "params", [{"stage": "delivered"}, {"stage": "<script>"}, {"stage": "coating", "page": "x"}]
+)
+def test_an_unknown_stage_or_page_falls_back_without_an_error(floor_client, company, params):
+    """A finished or made-up stage shows all stages; a bad page number the first page."""
+    job = floor_job(JobStatus.COATING)
+    response = floor_client.get(PAGE, params)
+    assert response.status_code == 200
+    assert f'id="job-{job.number}"' in response.content.decode()
+    assert "<script>" not in response.content.decode().split("<body", 1)[1].split("<main", 1)[0]
+
+
+def test_the_worker_filter_is_kept_on_the_stage_links(floor_client, company, monkeypatch):
+    """From one worker's list, "All N jobs" opens that worker's jobs of the stage."""
+    monkeypatch.setattr("admin_views.views.mobile.CARDS_PER_STAGE", 1)
+    worker = WorkerFactory()
+    mine = [floor_job(JobStatus.COATING, workers=[worker]) for _ in range(2)]
+    theirs = floor_job(JobStatus.COATING, workers=[WorkerFactory()])
+    html = floor_client.get(PAGE, {"worker": worker.pk}).content.decode()
+    assert f'href="{PAGE}?stage=coating&amp;worker={worker.pk}"' in html
+    stage = floor_client.get(PAGE, {"stage": "coating", "worker": worker.pk}).content.decode()
+    assert len(_numbers_in(stage, mine)) == 2
+    assert f'id="job-{theirs.number}"' not in stage

@@ -38,21 +38,27 @@ def _queries(client, url, params=None) -> int:
 
 
 # What each page costs, counted once and pinned: a change here is a change to look at.
-# Display: settings, jobs, workers, items, coats with powders.
+# Display: settings, jobs per stage, the header's counts, the first jobs of each stage,
+# workers, items, coats with powders.
 # Logged-in pages add the session, the user, and the user's permissions (two queries).
 PAGES = {
     "display": (
         lambda company: (reverse("admin_views:shop_display"), {"key": company.display_key}),
-        5,
+        7,
     ),
     "display board": (
         lambda company: (reverse("admin_views:shop_display_board"), {"key": company.display_key}),
-        5,
+        7,
     ),
-    "priority board": (lambda company: (reverse("admin_views:priority_board"), {}), 9),
+    "priority board": (lambda company: (reverse("admin_views:priority_board"), {}), 10),
+    "one lane": (lambda company: (reverse("admin_views:priority_board"), {"lane": 2}), 10),
     # + prep stages for the next-stage buttons, + the worker chips.
-    "phone view": (lambda company: (reverse("admin_views:shop_mobile"), {}), 11),
-    "phone list": (lambda company: (reverse("admin_views:shop_mobile_list"), {}), 10),
+    "phone view": (lambda company: (reverse("admin_views:shop_mobile"), {}), 12),
+    "phone list": (lambda company: (reverse("admin_views:shop_mobile_list"), {}), 11),
+    "phone stage": (
+        lambda company: (reverse("admin_views:shop_mobile"), {"stage": JobStatus.COATING}),
+        12,
+    ),
 }
 
 
