@@ -18,6 +18,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.db import models, transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.fields import Field
@@ -218,6 +219,7 @@ class SpreadsheetResource(resources.ModelResource):
         self.row_numbers: list[int] = []
         self.notes: list[str] = []
         self._new_instances: list = []
+        self._changed_instances: list = []
 
     @classmethod
     def get_result_class(cls):
@@ -485,14 +487,15 @@ class SpreadsheetResource(resources.ModelResource):
 
     # -- saving ---------------------------------------------------------------------------------
 
-    #: New rows are written together once every row has been read, instead of one by one.
+    #: New and changed rows are written together once every row has been read, instead of
+    #: one by one (a 50,000-row file in seconds instead of minutes).
     bulk_new_rows = False
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        """Save the row now, or keep a new one for the bulk write at the end."""
-        if is_create and self.bulk_new_rows:
+        """Save the row now, or keep it for the bulk write at the end."""
+        if self.bulk_new_rows:
             self.before_save_instance(instance, row, **kwargs)
-            self._new_instances.append(instance)
+            (self._new_instances if is_create else self._changed_instances).append(instance)
             return
         super().save_instance(instance, is_create, row, **kwargs)
 
@@ -526,13 +529,52 @@ class SpreadsheetResource(resources.ModelResource):
         else:
             model.objects.bulk_create(instances, batch_size=500)
 
+    def update_changed(self, instances: list) -> None:
+        """Write the changed rows together, with their history: only the file's columns, as
+        `do_instance_save` does, so what someone changed meanwhile is kept.
+
+        One prepared UPDATE run for every row (`executemany`): Django's `bulk_update` builds a
+        CASE per column per row, slower than saving the rows one by one.
+        """
+        model = self._meta.model
+        names = self.written_fields()
+        if "updated_at" in names:
+            now = timezone.now()
+            for instance in instances:
+                instance.updated_at = now
+        connection = transaction.get_connection()
+        fields = [model._meta.get_field(name) for name in names]
+        quote = connection.ops.quote_name
+        assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+        sql = (
+            f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
+            f"WHERE {quote(model._meta.pk.column)} = %s"
+        )
+        rows = [
+            [
+                field.get_db_prep_save(getattr(instance, field.attname), connection)
+                for field in fields
+            ]
+            + [instance.pk]
+            for instance in instances
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+        if hasattr(model, "history"):
+            model.history.bulk_history_create(
+                instances, batch_size=500, update=True, default_user=self.user
+            )
+
     def after_import(self, dataset, result, **kwargs):
         """Write the new rows kept for the bulk write, when every row was valid, and log the
         import once it is committed."""
         valid = not (result.has_errors() or result.has_validation_errors())
+        if self._changed_instances and valid:
+            self.update_changed(self._changed_instances)
         if self._new_instances and valid:
             self.create_new(self._new_instances)
         self._new_instances = []
+        self._changed_instances = []
         if valid and not kwargs.get("dry_run"):
             # On commit: a preview, or a file refused further on, rolls back and logs nothing.
             transaction.on_commit(partial(self._log_import, dict(result.totals)))

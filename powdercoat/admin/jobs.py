@@ -216,12 +216,15 @@ class JobAdmin(
     def get_search_results(self, request, queryset, search_term):
         """A job number, or the start of one, is found through the number's index.
 
-        Anything else searches the number, customer, description and PO as usual.
+        Anything else searches the number, customer, description and PO, every word
+        (`selectors.jobs_matching`, which PostgreSQL answers from trigram indexes).
         """
         term = search_term.strip().upper()
+        if not term:
+            return queryset, False
         if JOB_NUMBER_START.match(term):
             return queryset.filter(selectors.text_starts_with("number", term)), False
-        return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(selectors.jobs_matching(search_term)), False
 
     def get_queryset(self, request):
         """Customer joined and workers prefetched: the list runs a fixed number of queries."""

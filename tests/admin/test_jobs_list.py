@@ -85,6 +85,42 @@ def test_search_finds_by_number_customer_description_and_po(company, office_clie
         assert _numbers(response) == [wanted.number], term
 
 
+def test_every_word_must_match_somewhere_customer_contact_and_phrases_included(
+    company, office_client
+):
+    """Words may match different fields (customer and description); a "quoted phrase" is one
+    word; the contact's name counts as the customer; a job matching only one word is left out."""
+    wanted = job_at(
+        JobStatus.DELIVERED,
+        customer=CustomerFactory(company_name="Harbor Marine", contact_name="Dana Whitfield"),
+        description="Boat trailer fenders",
+    )
+    job_at(JobStatus.COATING, customer=CustomerFactory(company_name="Harbor Steel"))
+    job_at(JobStatus.COATING, description="Fenders for a trailer")
+    for term in ("harbor fenders", "whitfield", '"boat trailer"', "Dana   boat"):
+        response = office_client.get(LIST_URL, {"view": "all", "q": term})
+        assert _numbers(response) == [wanted.number], term
+    assert _numbers(office_client.get(LIST_URL, {"view": "all", "q": '"trailer boat"'})) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_postgresql_answers_the_search_from_trigram_indexes(company):
+    """With sequential scans priced out, the planner reads every searched column from its
+    trigram index: the index expressions are the ones Django's search compares."""
+    from powdercoat.admin.jobs import JobAdmin
+    from powdercoat.selectors import jobs_matching
+
+    sql, params = Job.objects.filter(jobs_matching("harbor")).order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in ("job_number_trgm", "job_description_trgm", "job_po_number_trgm"):
+        assert index in plan, plan
+    assert "customer_company_trgm" in plan and "customer_contact_trgm" in plan, plan
+    assert JobAdmin.search_fields
+
+
 def test_a_typed_job_number_or_its_start_finds_those_jobs_through_the_index(company, office_client):
     """ "job-2612-0042" in any case finds that job, "JOB-2612" every job of the month; the
     search is a look-up from the start of the number, never a LIKE '%...%' scan of every job."""

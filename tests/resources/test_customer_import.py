@@ -31,6 +31,42 @@ def test_email_finds_the_customer_whatever_its_capitals():
     assert Customer.objects.count() == 1
 
 
+def test_an_update_is_written_with_its_history_and_only_the_files_columns(admin_user):
+    """Changed rows are written together at the end: each gets a "changed" history record by
+    the importing user and a new edit time; a column the file lacks keeps its value; the
+    preview of the same file changes nothing."""
+    customer = CustomerFactory(
+        email="orders@acme.example", company_name="Acme", billing_address="1 Old Road"
+    )
+    other = CustomerFactory(email="bob@bolt.example", company_name="Bolt")
+    before = customer.updated_at
+    rows = [
+        ["orders@acme.example", "Commercial", "Acme Fab", "Jo", "555-0100", "5", "north"],
+        ["bob@bolt.example", "Commercial", "Bolt Works", "Bob", "555-0101", "0", ""],
+    ]
+    preview = _import(rows, dry_run=True, user=admin_user)
+    assert preview.totals["update"] == 2
+    customer.refresh_from_db()
+    assert customer.company_name == "Acme"
+    assert customer.history.count() == 1
+    _import(rows, user=admin_user)
+    customer.refresh_from_db()
+    other.refresh_from_db()
+    assert (customer.company_name, customer.notes, customer.billing_address) == (
+        "Acme Fab",
+        "north",
+        "1 Old Road",
+    )
+    assert other.company_name == "Bolt Works"
+    assert customer.updated_at > before
+    latest = customer.history.first()
+    assert (latest.history_type, latest.history_user, latest.company_name) == (
+        "~",
+        admin_user,
+        "Acme Fab",
+    )
+
+
 def test_customers_without_email_are_found_again_by_their_names():
     """A retail customer with no email is matched on a second import by company and contact."""
     rows = [["", "Retail", "", "Pat Quinn", "555-0111", "0", "first"]]
