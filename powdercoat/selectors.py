@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -455,7 +456,7 @@ def jobs_matching(term: str) -> Q:
     return condition
 
 
-def _customer_among(customers: QuerySet) -> Q:
+def _customer_among(customers: QuerySet[Customer, Any]) -> Q:
     """`customer_id` is one of `customers`: on PostgreSQL as `= ANY(ARRAY(...))`, which the
     planner reads from the customer index and ORs with the trigram indexes (a plain `IN
     (subquery)` is a filter applied to every row); elsewhere as `IN (subquery)`."""

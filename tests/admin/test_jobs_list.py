@@ -107,7 +107,6 @@ def test_every_word_must_match_somewhere_customer_contact_and_phrases_included(
 def test_postgresql_answers_the_search_from_trigram_indexes(company):
     """With sequential scans priced out, the planner reads every searched column from its
     trigram index: the index expressions are the ones Django's search compares."""
-    from powdercoat.admin.jobs import JobAdmin
     from powdercoat.selectors import jobs_matching
 
     sql, params = Job.objects.filter(jobs_matching("harbor")).order_by().query.sql_with_params()
@@ -115,10 +114,9 @@ def test_postgresql_answers_the_search_from_trigram_indexes(company):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    for index in ("job_number_trgm", "job_description_trgm", "job_po_number_trgm"):
-        assert index in plan, plan
-    assert "customer_company_trgm" in plan and "customer_contact_trgm" in plan, plan
-    assert JobAdmin.search_fields
+    indexes = ("job_number_trgm", "job_description_trgm", "job_po_number_trgm")
+    indexes += ("customer_company_trgm", "customer_contact_trgm")
+    assert [index for index in indexes if index not in plan] == [], plan
 
 
 def test_a_typed_job_number_or_its_start_finds_those_jobs_through_the_index(company, office_client):
