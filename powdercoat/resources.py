@@ -220,6 +220,7 @@ class SpreadsheetResource(resources.ModelResource):
         self.notes: list[str] = []
         self._new_instances: list = []
         self._changed_instances: list = []
+        self._import_fields: list | None = None
 
     @classmethod
     def get_result_class(cls):
@@ -234,10 +235,15 @@ class SpreadsheetResource(resources.ModelResource):
     # -- columns --------------------------------------------------------------------------------
 
     def get_import_fields(self):
-        """Every column but the export-only ones."""
-        return [
-            field for field in super().get_import_fields() if not isinstance(field, ExportOnlyField)
-        ]
+        """Every column but the export-only ones (worked out once per import: import-export
+        asks five times a row)."""
+        if self._import_fields is None:
+            self._import_fields = [
+                field
+                for field in super().get_import_fields()
+                if not isinstance(field, ExportOnlyField)
+            ]
+        return list(self._import_fields)
 
     def get_user_visible_fields(self):
         """The columns an import reads, as the import page lists them."""
@@ -374,6 +380,7 @@ class SpreadsheetResource(resources.ModelResource):
         """Check the file as a whole, then import every row or none of them."""
         self.user = kwargs.get("user")
         self.notes = []
+        self._import_fields = None
         problems = self.check_dataset(dataset)
         if problems:
             if kwargs.get("raise_errors"):
