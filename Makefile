@@ -8,7 +8,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then echo $$c; break; fi; done)
 
-.PHONY: run test lint format clean bench
+.PHONY: run test lint format clean bench load
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed and none was found on PATH." >&2; exit 1; fi
@@ -40,6 +40,11 @@ test: $(VENV)/.installed-test
 # every page timed against a stock changelist (tests/benchmarks/bench.py).
 bench: $(VENV)/.installed-test
 	$(PY) tests/benchmarks/bench.py $(ARGS)
+
+# 50 people and two TVs on gunicorn for a minute, against the bench shop named by DATABASE_URL
+# (PostgreSQL), then a check of the database (tests/benchmarks/load.py).
+load: $(VENV)/.installed-test
+	$(PY) tests/benchmarks/load.py $(ARGS)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
