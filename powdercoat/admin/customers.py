@@ -16,6 +16,7 @@ from powdercoat import badges, formatting, selectors
 from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.mixins import HidesPricesMixin, can_see_prices
 from powdercoat.admin.once import AppliedOnceAddMixin
+from powdercoat.admin.paging import LongListPaginator
 from powdercoat.admin.spreadsheets import SpreadsheetImportExportMixin
 from powdercoat.models import Customer, Invoice, Job, Quote
 from powdercoat.models.choices import CustomerType
@@ -81,6 +82,7 @@ class CustomerAdmin(
     ShopHistoryAdmin,
     ModelAdmin,
 ):
+    paginator = LongListPaginator
     list_display = (
         "display_name",
         "display_type",

@@ -22,6 +22,7 @@ from unfold.widgets import UnfoldAdminTextareaWidget
 from powdercoat import formatting
 from powdercoat.admin.mixins import HidesPricesMixin
 from powdercoat.admin.once import AppliedOnceAddMixin, Done, OnceDialogForm, applied_once
+from powdercoat.admin.paging import LongListPaginator
 from powdercoat.admin.rooms import allowed_by
 from powdercoat.admin.spreadsheets import (
     SpreadsheetExportMixin,
@@ -127,6 +128,7 @@ class ReverseActivityForm(OnceDialogForm):
 class InventoryActivityAdmin(
     AppliedOnceAddMixin, SpreadsheetExportMixin, HidesPricesMixin, ModelAdmin
 ):
+    paginator = LongListPaginator
     list_display = (
         "created_at",
         "item",

@@ -21,6 +21,7 @@ from unfold.decorators import display
 from powdercoat import badges, formatting
 from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.invoice_actions import InvoiceActionsAdminMixin
+from powdercoat.admin.paging import LongListPaginator
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import EmailLog, Invoice
 from powdercoat.models.choices import InvoiceStatus
@@ -67,6 +68,7 @@ class InvoiceForm(forms.ModelForm):
 
 @admin.register(Invoice)
 class InvoiceAdmin(InvoiceActionsAdminMixin, SpreadsheetExportMixin, ShopHistoryAdmin, ModelAdmin):
+    paginator = LongListPaginator
     # List.
     list_display = (
         "display_number",

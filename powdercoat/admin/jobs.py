@@ -30,6 +30,7 @@ from powdercoat.admin.job_records import JobRecordsAdminMixin
 from powdercoat.admin.job_rooms import JOB_RECORD_ROOMS
 from powdercoat.admin.mixins import HidesPricesMixin, can_see_prices
 from powdercoat.admin.once import AppliedOnceAddMixin
+from powdercoat.admin.paging import LongListPaginator
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import Job, Quote, Worker
 from powdercoat.models.choices import WORKFLOW, JobStatus, Priority
@@ -97,6 +98,7 @@ class JobAdmin(
     ShopHistoryAdmin,
     ModelAdmin,
 ):
+    paginator = LongListPaginator
     # List.
     list_display = (
         "display_number",

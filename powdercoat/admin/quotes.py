@@ -17,6 +17,7 @@ from powdercoat import badges, formatting
 from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.items import QuoteItemsRoom
 from powdercoat.admin.once import AppliedOnceAddMixin
+from powdercoat.admin.paging import LongListPaginator
 from powdercoat.admin.quote_actions import QuoteActionsAdminMixin
 from powdercoat.admin.quote_forms import (
     EDITABLE_FIELDS,
@@ -40,6 +41,7 @@ class QuoteAdmin(
     ShopHistoryAdmin,
     ModelAdmin,
 ):
+    paginator = LongListPaginator
     # List.
     list_display = (
         "display_number",
