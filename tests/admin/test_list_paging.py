@@ -1,4 +1,4 @@
-"""Long lists: deep pages read their ids first, big unfiltered totals are estimated on PostgreSQL."""
+"""Long lists: deep pages read their ids first; big unfiltered totals are estimated (PG)."""
 
 import pytest
 from django.db import connection
@@ -44,9 +44,7 @@ def test_a_page_reads_the_ids_of_its_rows_before_the_rows(company):
     paginator = LongListPaginator(Job.objects.order_by("number"), 2)
     with CaptureQueriesContext(connection) as queries:
         rows = list(paginator.page(2).object_list)
-    assert [job.number for job in rows] == sorted(Job.objects.values_list("number", flat=True))[
-        2:4
-    ]
+    assert [job.number for job in rows] == sorted(Job.objects.values_list("number", flat=True))[2:4]
     id_query = queries.captured_queries[-2]["sql"]
     assert "LIMIT 2 OFFSET 2" in id_query
     assert '"powdercoat_job"."description"' not in id_query
