@@ -86,6 +86,10 @@ def job_items_with_details(job: Job) -> QuerySet[LineItem]:
 ZERO = Decimal("0")
 
 
+# The powder columns its coverage and transfer-efficiency methods read.
+_RATE_FIELDS = ("coverage_rate", "specific_gravity", "film_thickness_mils", "transfer_efficiency")
+
+
 def _demand_by_job_and_powder(
     *, company: CompanySettings, exclude_job_id: int | None
 ) -> dict[tuple[int, int], Decimal]:
@@ -93,39 +97,32 @@ def _demand_by_job_and_powder(
     jobs = Job.objects.active()
     if exclude_job_id is not None:
         jobs = jobs.exclude(pk=exclude_job_id)
-    # Template items have no job, so filtering on the job leaves them out.
-    coats = (
-        LineItemCoat.objects.filter(item__job__in=jobs.values("pk"))
-        .select_related("item", "powder")
-        .only(
-            "item",
-            "powder",
-            "item__job",
-            "item__quantity",
-            "item__surface_area_sqft",
-            "powder__coverage_rate",
-            "powder__specific_gravity",
-            "powder__film_thickness_mils",
-            "powder__transfer_efficiency",
-        )
+    # Template items have no job, so filtering on the job leaves them out. Plain tuples, not
+    # model instances: a thousand active jobs have thousands of coats.
+    coats = LineItemCoat.objects.filter(item__job__in=jobs.values("pk")).values_list(
+        "item__job_id",
+        "item__quantity",
+        "item__surface_area_sqft",
+        "powder_id",
+        *(f"powder__{name}" for name in _RATE_FIELDS),
     )
     needed: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     rates: dict[int, tuple[Decimal, Decimal]] = {}
-    for coat in coats:
-        powder = coat.powder
-        if powder.pk not in rates:
-            rates[powder.pk] = (
+    for job_id, quantity, area, powder_id, *rate_values in coats:
+        if powder_id not in rates:
+            # The powder's own methods work out its rates from these columns and the defaults.
+            powder = InventoryItem(
+                pk=powder_id, **dict(zip(_RATE_FIELDS, rate_values, strict=True))
+            )
+            rates[powder_id] = (
                 powder.coverage_sqft_per_lb(company.default_coverage_sqft_per_lb),
                 powder.efficiency_percent(company.default_transfer_efficiency),
             )
-        coverage, efficiency = rates[powder.pk]
-        job_id = coat.item.job_id
-        if job_id is None:  # not after the filter above; it tells the type checker so
-            continue
+        coverage, efficiency = rates[powder_id]
         # Each coat is rounded up on its own, as the wizard and the work order show it (SPEC I3).
-        needed[job_id, powder.pk] += pricing.powder_needed_lbs(
-            area_sqft_per_part=coat.item.surface_area_sqft,
-            quantity=coat.item.quantity,
+        needed[job_id, powder_id] += pricing.powder_needed_lbs(
+            area_sqft_per_part=area,
+            quantity=quantity,
             coverage_sqft_per_lb=coverage,
             transfer_efficiency_percent=efficiency,
         )
