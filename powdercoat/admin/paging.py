@@ -35,12 +35,13 @@ class LongListPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The exact total, or PostgreSQL's estimate for a big unfiltered table."""
-        estimate = self._estimated_total()
-        if estimate is not None and estimate >= ESTIMATE_FROM:
-            return estimate
-        return super().count
+        total = self._whole_table_total()
+        return super().count if total is None else total
 
-    def _estimated_total(self) -> int | None:
+    def _whole_table_total(self) -> int | None:
+        """For an unfiltered list on PostgreSQL, in one query: the planner's estimate when the
+        table is big, else the exact count (so the query count is the same as a COUNT's).
+        None when the list is filtered or the database is another one."""
         queryset = self.object_list
         query = getattr(queryset, "query", None)
         if query is None or query.where or query.distinct or query.combinator:
@@ -48,10 +49,13 @@ class LongListPaginator(Paginator):
         connection = connections[queryset.db]
         if connection.vendor != "postgresql":
             return None
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                [queryset.model._meta.db_table],
+                "SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint "
+                f"ELSE (SELECT COUNT(*) FROM {table}) END "
+                "FROM pg_class WHERE oid = %s::regclass",
+                [ESTIMATE_FROM, queryset.model._meta.db_table],
             )
             row = cursor.fetchone()
-        return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None
+        return int(row[0]) if row is not None else None
