@@ -95,14 +95,20 @@ def _list_context(request) -> dict:
             stage=stage,
             page=page.number if page is not None else None,
         ),
+        # What the stage's Previous and Next links keep.
+        "page_query": _query(stage=stage, worker=worker_id),
         "refresh_seconds": REFRESH_SECONDS,
     }
 
 
+def _query(**params) -> str:
+    """A query string of the params that have a value."""
+    return urlencode({key: value for key, value in params.items() if value is not None})
+
+
 def _url(name: str, worker_id: int | None, **more) -> str:
     """The page's address with the worker, stage and page kept in the query string."""
-    params = {"worker": worker_id, **more}
-    query = urlencode({key: value for key, value in params.items() if value is not None})
+    query = _query(worker=worker_id, **more)
     return f"{reverse(name)}?{query}" if query else reverse(name)
 
 

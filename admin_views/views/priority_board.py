@@ -7,12 +7,14 @@ and the history record (with the user) happen as they do from the job page.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -68,9 +70,15 @@ class Lane:
         return self.total - len(self.cards)
 
 
+def _board_params(request):
+    """Which lane and page the board shows: the address says it, or a Move posted from a
+    lane shown on its own (so the answer is that lane again, not the whole board)."""
+    return request.POST if request.method == "POST" else request.GET
+
+
 def _selected_lane(request) -> Priority | None:
     """The lane of `?lane=<priority>` shown on its own, or None for the whole board."""
-    text = request.GET.get("lane", "")
+    text = _board_params(request).get("lane", "")
     return Priority(int(text)) if text.isdigit() and int(text) in Priority.values else None
 
 
@@ -84,7 +92,7 @@ def _lanes(request) -> tuple[list[Lane], Page | None]:
         pages = Paginator(
             jobs.filter(priority=chosen).order_by(*BY_STAGE_THEN_DUE), CARDS_PER_LANE_PAGE
         )
-        page = pages.get_page(request.GET.get("page"))
+        page = pages.get_page(_board_params(request).get("page"))
         cards = job_cards(page.object_list, company=company)
         return [Lane(priority=chosen, cards=cards, total=pages.count)], page
     by_lane = job_cards_by(
@@ -107,6 +115,7 @@ def _context(request) -> dict:
         "lanes": lanes,
         "page": page,
         "one_lane": page is not None,
+        "page_query": urlencode({"lane": lanes[0].priority.value}) if page is not None else "",
         "can_move": request.user.has_perm(MOVE_PERMISSION),
         "priorities": [(priority.value, priority.label) for priority in LANES],
     }
@@ -184,4 +193,6 @@ def priority_move(request, number: str):
         context = {**_context(request), "notice": text, "notice_ok": done}
         return render(request, "admin_views/shop/_priority_lanes.html", context)
     (messages.success if done else messages.error)(request, text)
-    return redirect("admin_views:priority_board")
+    lane = _selected_lane(request)
+    board = reverse("admin_views:priority_board")
+    return redirect(f"{board}?lane={lane.value}" if lane is not None else board)

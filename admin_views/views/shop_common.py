@@ -7,7 +7,7 @@ is a price, a cost or a customer's contact detail (SPEC 0), so every role may se
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, wraps
@@ -341,17 +341,6 @@ class StageGroup:
         }
 
 
-def group_by_stage(cards: Iterable[JobCard]) -> list[StageGroup]:
-    """Cards by stage in workflow order (On Hold last); stages without jobs are left out.
-
-    The order of the cards inside a stage is the order they came in.
-    """
-    groups: dict[JobStatus, StageGroup] = {}
-    for card in cards:
-        groups.setdefault(card.status, StageGroup(card.status)).cards.append(card)
-    return [groups[stage] for stage in STAGE_ORDER if stage in groups]
-
-
 def stage_groups(by_stage: CardsBy) -> list[StageGroup]:
     """Stage groups in workflow order (On Hold last) from `job_cards_by(field="status")`;
     stages without jobs are left out."""
@@ -360,11 +349,6 @@ def stage_groups(by_stage: CardsBy) -> list[StageGroup]:
         for stage in STAGE_ORDER
         if by_stage.totals.get(stage)
     ]
-
-
-def by_due_date(card: JobCard) -> tuple:
-    """Sort key: soonest due first, jobs without a due date last, then by number."""
-    return (card.due is None, card.due or date.max, card.number)
 
 
 # -- status moves from the shop pages ----------------------------------------------------------

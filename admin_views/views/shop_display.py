@@ -9,7 +9,6 @@ refusal. The board re-reads itself every 30 seconds by swapping in `/jobs/shop-d
 import hashlib
 import math
 import secrets
-from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.shortcuts import render
@@ -20,8 +19,6 @@ from django.views.decorators.http import require_GET
 
 from admin_views.views.shop_common import (
     MOST_PRESSING_FIRST,
-    JobCard,
-    StageGroup,
     company_of,
     job_cards_by,
     stage_groups,
@@ -72,15 +69,6 @@ def _private(response):
     return response
 
 
-@dataclass(frozen=True)
-class Column:
-    """One stage on the TV: the cards that fit, and how many more there are."""
-
-    group: StageGroup
-    cards: list[JobCard]
-    more: int
-
-
 def _board(company: CompanySettings) -> dict:
     """What the board shows: stage columns of active jobs, and the counts in the header.
 
@@ -103,7 +91,7 @@ def _board(company: CompanySettings) -> dict:
         overdue=Count("pk", filter=Q(status__in=OPEN_STAGES, due_date__lt=timezone.localdate())),
     )
     return {
-        "columns": [Column(group=group, cards=group.cards, more=group.more) for group in groups],
+        "columns": groups,
         "rows": rows,
         "columns_per_row": max(1, math.ceil(len(groups) / rows)),
         "active_count": sum(by_stage.totals.values()),

@@ -191,3 +191,35 @@ def test_an_unknown_lane_shows_the_whole_board(office_client, company, lane):
     response = office_client.get(BOARD, {"lane": lane})
     assert response.status_code == 200
     assert response.content.decode().count("pb-lane--") >= 5
+
+
+def test_a_move_from_a_lane_shown_alone_answers_with_that_lane(supervisor_client, company):
+    """The lane's page sends its lane with the Move: htmx gets that lane back (without the
+    card that left it), a plain form goes back to it."""
+    moving, staying = floor_job(), floor_job()
+    lane = f"{BOARD}?lane={Priority.NORMAL.value}"
+    page = supervisor_client.get(lane).content.decode()
+    assert f'<input type="hidden" name="lane" value="{Priority.NORMAL.value}">' in page
+    response = supervisor_client.post(
+        _move_url(moving),
+        {
+            "priority": Priority.RUSH,
+            "lane": Priority.NORMAL.value,
+            "page": 1,
+            "submission_key": page_key(supervisor_client, lane),
+        },
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert 'id="lane-rush"' not in html
+    assert staying.number in _lane(html, "normal")
+    assert f'data-job="{moving.number}"' not in html
+    plain = supervisor_client.post(
+        _move_url(staying),
+        {
+            "priority": Priority.LOW,
+            "lane": Priority.NORMAL.value,
+            "submission_key": page_key(supervisor_client, lane),
+        },
+    )
+    assert plain["Location"] == lane
