@@ -351,6 +351,9 @@ IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # Uploads above this size are refused before they are read (Django's own limits skip files).
 SPREADSHEET_MAX_MB = env_int("SPREADSHEET_MAX_MB", 10)
 SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 50_000)
+# A file of more rows is checked and imported by the task worker, with a progress bar, so no
+# web worker waits past its timeout (2,000 rows take about a second to check).
+SPREADSHEET_BACKGROUND_ROWS = env_int("SPREADSHEET_BACKGROUND_ROWS", 2_000)
 # An .xlsx is a zip: what it may unpack to, whatever its packed size.
 SPREADSHEET_MAX_UNPACKED_MB = env_int("SPREADSHEET_MAX_UNPACKED_MB", 100)
 # Uploaded files wait here between the preview and Confirm import (a day at most).

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.fields import Field
@@ -162,6 +163,82 @@ class SpreadsheetResult(Result):
             )
         return found
 
+    def outcome(self) -> "ImportOutcome":
+        """What the import page shows of this result, small enough to keep (see ImportOutcome)."""
+        problems = self.problems()
+        rows = self.valid_rows() if not problems else []
+        return ImportOutcome(
+            {
+                "total_rows": self.total_rows,
+                "totals": {kind: self.totals[kind] for kind in ImportOutcome.KINDS},
+                "problems": problems[: ImportOutcome.SHOWN],
+                "problem_count": len(problems),
+                "notes": self.notes[: ImportOutcome.SHOWN],
+                "headers": [str(header) for header in self.diff_headers],
+                # The cells' changes as import-export drew them: its HTML escapes the values.
+                "rows": [
+                    {"kind": row.import_type, "cells": [str(cell) for cell in row.diff or ()]}
+                    for row in rows[: ImportOutcome.SHOWN_ROWS]
+                ],
+                "row_count": len(rows),
+            }
+        )
+
+
+class ImportOutcome:
+    """What a preview or an import found, as the import page shows it: totals, problems, notes and
+    the first rows' changes. A plain dict inside, so a background import keeps it in a JSONField
+    (SpreadsheetImport.outcome) and the page draws it the same way as a preview made in the
+    request.
+    """
+
+    KINDS = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_SKIP)
+    SHOWN = 200
+    SHOWN_ROWS = 500
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.data.get("problem_count"))
+
+    @property
+    def problems(self) -> list[str]:
+        return self.data.get("problems", [])
+
+    @property
+    def more_problems(self) -> int:
+        return max(0, self.data.get("problem_count", 0) - len(self.problems))
+
+    @property
+    def notes(self) -> list[str]:
+        return self.data.get("notes", [])
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return self.data.get("totals", {})
+
+    @property
+    def total_rows(self) -> int:
+        return self.data.get("total_rows", 0)
+
+    @property
+    def headers(self) -> list[str]:
+        return self.data.get("headers", [])
+
+    @property
+    def rows(self) -> list[dict]:
+        """The first rows that will change, each cell's change as safe HTML."""
+        return [
+            {"kind": row["kind"], "cells": [mark_safe(cell) for cell in row["cells"]]}
+            for row in self.data.get("rows", [])
+        ]
+
+    @property
+    def more_rows(self) -> int:
+        return max(0, self.data.get("row_count", 0) - len(self.data.get("rows", [])))
+
 
 class KeyInstanceLoader(BaseInstanceLoader):
     """Finds the existing rows of a file by natural key, all of them in a few queries."""
@@ -221,6 +298,8 @@ class SpreadsheetResource(resources.ModelResource):
         self._new_instances: list = []
         self._changed_instances: list = []
         self._import_fields: list | None = None
+        #: Called with each row's number as it is read: a background import reports progress.
+        self.on_row = None
 
     @classmethod
     def get_result_class(cls):
@@ -423,6 +502,8 @@ class SpreadsheetResource(resources.ModelResource):
 
     def import_row(self, row, instance_loader, **kwargs):
         """Import one row; whatever goes wrong becomes a sentence naming row, column and value."""
+        if self.on_row is not None:
+            self.on_row(kwargs.get("row_number", 0))
         row_result = super().import_row(row, instance_loader, **kwargs)
         line = self.line_of(kwargs.get("row_number", 0))
         messages = []

@@ -1,4 +1,4 @@
-"""Background tasks (Django's `django.tasks`): sending the e-mail outbox.
+"""Background tasks (Django's `django.tasks`): the e-mail outbox and big spreadsheet imports.
 
 With the database backend (production) `manage.py db_worker` runs them; with the immediate
 backend (tests) they run in the enqueuing process as soon as they are enqueued.
@@ -6,7 +6,7 @@ backend (tests) they run in the enqueuing process as soon as they are enqueued.
 
 from django.tasks import task
 
-from powdercoat.services import outbox
+from powdercoat.services import imports, outbox
 
 
 @task
@@ -24,3 +24,17 @@ def email_send(email_id: int, attempt: int = 1) -> str:
     else:
         email_send.enqueue(email_id, attempt + 1)
     return f"try {attempt + 1} at {retry_at.isoformat()}"
+
+
+@task
+def spreadsheet_check(import_id: int) -> str:
+    """Check a big uploaded spreadsheet as its preview would, saving nothing."""
+    imports.spreadsheet_import_check(import_id=import_id)
+    return "checked"
+
+
+@task
+def spreadsheet_apply(import_id: int) -> str:
+    """Import a big spreadsheet the person confirmed after its check."""
+    imports.spreadsheet_import_apply(import_id=import_id)
+    return "applied"

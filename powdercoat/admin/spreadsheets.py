@@ -5,14 +5,18 @@ Floor users get no Export button on any list: several lists carry costs, prices 
 data. Imports need add and change permission on the list. Both take CSV and Excel (.xlsx).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -24,12 +28,22 @@ from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExpor
 
 from powdercoat.admin.mixins import can_see_prices
 from powdercoat.admin.once import response_applied_once
+from powdercoat.models.imports import ImportState, SpreadsheetImport
+from powdercoat.resources import ImportOutcome
+from powdercoat.services.imports import (
+    spreadsheet_import_cancel,
+    spreadsheet_import_confirm,
+    spreadsheet_import_mark_read,
+    spreadsheet_import_progress,
+    spreadsheet_import_queue,
+)
 from powdercoat.services.submissions import submission_key_issue
 from powdercoat.spreadsheets import (
     FORMATS,
     XLSX,
     SpreadsheetError,
     SpreadsheetPreviewStorage,
+    estimate_rows,
     max_upload_bytes,
 )
 
@@ -157,6 +171,36 @@ class SpreadsheetExportMixin(ExportMixin):
         return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
 
 
+# A queued file not started after this long means no worker is running.
+WORKER_LATE = timedelta(minutes=1)
+
+
+def _percent(done: int, rows: int) -> int:
+    return min(100, round(100 * done / rows)) if rows else 0
+
+
+def _progress_text(run: SpreadsheetImport, done: int) -> str:
+    """What the progress bar says, in the words of the step the file is at."""
+    figures = {"done": f"{min(done, run.rows):,}", "rows": f"{run.rows:,}"}
+    if run.state in (ImportState.CHECK_QUEUED, ImportState.IMPORT_QUEUED):
+        since = run.finished_at if run.state == ImportState.IMPORT_QUEUED else run.created_at
+        if since is not None and timezone.now() - since > WORKER_LATE:
+            return _(
+                "Still waiting: the background worker does not seem to be running. Tell "
+                "whoever looks after this system (it is started with manage.py db_worker)."
+            )
+        return _("Waiting for the background worker to start.")
+    if done == 0:
+        return _("Reading the file.")
+    if run.state == ImportState.CHECKING:
+        return _("Checked %(done)s of about %(rows)s rows.") % figures
+    if run.state == ImportState.IMPORTING:
+        if done >= run.rows:
+            return _("Saving the rows.")
+        return _("Imported %(done)s of about %(rows)s rows.") % figures
+    return str(run.get_state_display())
+
+
 class SpreadsheetImportExportMixin(ImportMixin, SpreadsheetExportMixin):
     """Import with a preview and all-or-nothing saving, and export (SPEC X1, X2)."""
 
@@ -171,11 +215,159 @@ class SpreadsheetImportExportMixin(ImportMixin, SpreadsheetExportMixin):
         """Those who may add and change the list's records."""
         return self.has_add_permission(request) and self.has_change_permission(request)
 
+    def get_urls(self):
+        """The import page's own pages for a file checked and imported in the background."""
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "import/<int:import_id>/",
+                view(self.background_import_view),
+                name=f"{prefix}_background_import",
+            ),
+            path(
+                "import/<int:import_id>/progress/",
+                view(self.background_import_progress),
+                name=f"{prefix}_background_import_progress",
+            ),
+            path(
+                "import/<int:import_id>/confirm/",
+                view(self.background_import_confirm),
+                name=f"{prefix}_background_import_confirm",
+            ),
+            path(
+                "import/<int:import_id>/cancel/",
+                view(self.background_import_cancel),
+                name=f"{prefix}_background_import_cancel",
+            ),
+            *super().get_urls(),
+        ]
+
     def get_import_context_data(self, **kwargs):
         """The import page's help: what the key is and what an import leaves alone."""
         context = super().get_import_context_data(**kwargs)
         context["import_help"] = self.resource_classes[0].import_help
         return context
+
+    def import_action(self, request, **kwargs):
+        """The import page. A file too big to check inside the request goes to the background
+        worker and the page follows it; a smaller one gets its preview here. Either way the
+        preview is drawn from an ImportOutcome, and the person's unread background imports of
+        this list are listed above the form."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                queued = self._queue_if_big(request, form)
+                if queued is not None:
+                    return queued
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None:
+            result = context.get("result")
+            if result is not None:
+                context["outcome"] = result.outcome()
+            context["background_imports"] = list(
+                SpreadsheetImport.objects.of_list(request.user, self.opts.label_lower).unread()[:10]
+            )
+        return response
+
+    def _queue_if_big(self, request, form):
+        """Queue a file of more than SPREADSHEET_BACKGROUND_ROWS rows; None for a smaller one."""
+        upload = form.cleaned_data["import_file"]
+        input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        data = b"".join(upload.chunks())
+        try:
+            rows = estimate_rows(data, input_format.get_extension())
+        except SpreadsheetError:
+            return None  # the preview in the request says what is wrong with the file
+        if rows <= settings.SPREADSHEET_BACKGROUND_ROWS:
+            return None
+        storage = self.write_to_tmp_storage(upload, input_format)
+        run = spreadsheet_import_queue(
+            user=request.user,
+            resource_class=self.choose_import_resource_class(form, request),
+            file_name=upload.name,
+            stored_name=storage.name,
+            file_format=input_format.get_extension(),
+            rows=rows,
+        )
+        return redirect(self._background_url(run))
+
+    def _background_url(self, run, view: str = "background_import") -> str:
+        opts = self.opts
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}", args=[run.pk]
+        )
+
+    def _background_run(self, request, import_id: int):
+        """The person's own import into this list; anyone else's is not found."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(
+            SpreadsheetImport, pk=import_id, user=request.user, model_label=self.opts.label_lower
+        )
+
+    def background_import_view(self, request, import_id: int):
+        """Where a background import stands: a progress bar while it runs, then its preview
+        with Confirm import, its problems, or what it imported."""
+        run = self._background_run(request, import_id)
+        done = spreadsheet_import_progress(run)
+        if not run.is_running:
+            spreadsheet_import_mark_read(run=run)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import %(file)s") % {"file": run.file_name},
+            "opts": self.opts,
+            "run": run,
+            "outcome": ImportOutcome(run.outcome),
+            "percent": _percent(done, run.rows),
+            "progress_text": _progress_text(run, done),
+            "progress_url": self._background_url(run, "background_import_progress"),
+            "confirm_url": self._background_url(run, "background_import_confirm"),
+            "cancel_url": self._background_url(run, "background_import_cancel"),
+            "import_url": self._import_url(),
+            "list_url": reverse(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            ),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/powdercoat/spreadsheet_import_run.html", context)
+
+    def background_import_progress(self, request, import_id: int):
+        """The progress bar's figures, read by the page every second while the import runs."""
+        run = self._background_run(request, import_id)
+        done = spreadsheet_import_progress(run)
+        return JsonResponse(
+            {
+                "state": run.state,
+                "label": str(run.get_state_display()),
+                "running": run.is_running,
+                "done": min(done, run.rows),
+                "rows": run.rows,
+                "percent": _percent(done, run.rows),
+                "text": _progress_text(run, done),
+            }
+        )
+
+    def background_import_confirm(self, request, import_id: int):
+        """Confirm import of a checked file: queued once, however often the button is pressed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        run = self._background_run(request, import_id)
+        if not spreadsheet_import_confirm(run=run):
+            messages.info(request, _("This file is already being imported, or is finished."))
+        return redirect(self._background_url(run))
+
+    def background_import_cancel(self, request, import_id: int):
+        """Drop a checked file without importing anything."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        run = self._background_run(request, import_id)
+        if spreadsheet_import_cancel(run=run):
+            messages.info(request, _("%(file)s was not imported.") % {"file": run.file_name})
+            return redirect(self._import_url())
+        messages.info(request, _("This file is already being imported, or is finished."))
+        return redirect(self._background_url(run))
 
     def add_data_read_fail_error_to_form(self, form, e):
         """A file that cannot be read, said in plain words on the upload form."""

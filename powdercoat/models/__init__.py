@@ -3,6 +3,7 @@
 from powdercoat.models.catalog import CatalogProduct, CatalogProductCoat, PrepService
 from powdercoat.models.customers import Customer
 from powdercoat.models.emails import EmailLog
+from powdercoat.models.imports import SpreadsheetImport
 from powdercoat.models.inventory import InventoryActivity, InventoryItem
 from powdercoat.models.invoices import Invoice, InvoiceLine, Payment
 from powdercoat.models.items import LineItem, LineItemCoat, LineItemPrep
@@ -38,6 +39,7 @@ __all__ = [
     "PrepService",
     "Quote",
     "ReworkRecord",
+    "SpreadsheetImport",
     "StatusChange",
     "Submission",
     "TimeEntry",

@@ -259,6 +259,9 @@ def _argument_values(route: Route, name: str, world) -> list[tuple[str, str, dic
         return [(f"item {item.pk}", str(item.pk), {}) for item in _items_of(world, model)]
     if name == "token":
         return [("", TOKEN, {})]
+    if model is not None and name == "import_id":
+        run = world.imports[model._meta.label_lower]
+        return [(f"import {run.pk}", str(run.pk), {"import": run})]
     if name == "step":
         return [(step, step, {"step": step}) for step in WIZARD_STEPS]
     if name == "number":
@@ -500,7 +503,20 @@ def post_expectation(target: Target, user) -> str:
     rule = POST_RULES.get(target.route.name)
     if rule is not None:
         return DENY if user is None or not user.has_perm(rule) else ALLOW
+    if user is not None and target.route.suffix in _BACKGROUND_IMPORT_BUTTONS:
+        return ALLOW if _background_import_allowed(target, user) else DENY
     return anonymous_expectation(target) if user is None else user_expectation(target, user)
+
+
+_BACKGROUND_IMPORT_BUTTONS = ("background_import_confirm", "background_import_cancel")
+
+
+def _background_import_allowed(target: Target, user) -> bool:
+    """A big file in the background is its uploader's alone, while they may still import."""
+    model = target.route.model
+    run = target.facts["import"]
+    may_import = _model_perm(user, model, "add") and _model_perm(user, model, "change")
+    return may_import and user.pk == run.user_id
 
 
 def is_site_page(route: Route) -> bool:
@@ -549,6 +565,10 @@ def user_expectation(target: Target, user) -> str:
         return ALLOW if _sees(user, remote) else DENY
     if route.is_redirect_view:  # a plain redirect, like the admin's "<id>/" -> "<id>/change/"
         return ANY
+    if route.suffix.startswith("background_import"):
+        if route.suffix in _BACKGROUND_IMPORT_BUTTONS:
+            return DENY  # buttons: a GET is refused whoever asks
+        return ALLOW if _background_import_allowed(target, user) else DENY
     if route.model_admin is None:
         raise NoRule(
             f"{route.name} ({route.text}) has no access rule; add it to SHOP_PAGES or "

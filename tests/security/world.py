@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps as django_apps
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -41,6 +42,7 @@ from powdercoat.models.choices import (
     ReworkReason,
     WorkerRole,
 )
+from powdercoat.models.imports import ImportState, SpreadsheetImport
 from powdercoat.services.inventory import inventory_activity_record, material_usage_log
 from powdercoat.services.invoices import invoice_create_for_job
 from powdercoat.services.job_records import (
@@ -138,6 +140,8 @@ class World:
     template_item: LineItem
     product: CatalogProduct
     worker: Worker
+    # A checked background import per importable list, uploaded by the office user.
+    imports: dict[str, SpreadsheetImport] = field(default_factory=dict)
     sentinels: tuple[str, ...] = field(default=())
 
     @property
@@ -335,5 +339,27 @@ def build_world() -> World:
         template_item=template_item,
         product=product,
         worker=worker,
+        imports=_background_imports(office),
         sentinels=sentinels,
     )
+
+
+def _background_imports(office) -> dict[str, SpreadsheetImport]:
+    """One file checked by the worker and waiting for Confirm import, in every importable list."""
+    imports = {}
+    for model, model_admin in admin.site._registry.items():
+        if not hasattr(model_admin, "background_import_view"):
+            continue
+        resource = model_admin.resource_classes[0]
+        imports[model._meta.label_lower] = SpreadsheetImport.objects.create(
+            user=office,
+            model_label=model._meta.label_lower,
+            resource_path=f"{resource.__module__}.{resource.__qualname__}",
+            file_name="big.csv",
+            stored_name=f"preview-world{model._meta.model_name:0<24}",
+            file_format="csv",
+            rows=5000,
+            state=ImportState.CHECKED,
+            outcome={"total_rows": 5000, "totals": {"new": 5000, "update": 0, "skip": 0}},
+        )
+    return imports
