@@ -14,6 +14,7 @@ one transaction, and on SQLite that transaction holds the only write lock.
 import json
 import logging
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from powdercoat import tasks as background
-from powdercoat.models.imports import ImportState, SpreadsheetImport
+from powdercoat.models.imports import RUNNING_STATES, ImportState, SpreadsheetImport
 from powdercoat.resources import ImportOutcome
 from powdercoat.spreadsheets import FORMATS, SpreadsheetError, SpreadsheetPreviewStorage
 
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 # Progress is written at most this often (rows): often enough for a smooth bar, rarely enough
 # to cost nothing.
 PROGRESS_EVERY_ROWS = 250
+# How long a finished background import stays readable.
+KEEP_FINISHED = timedelta(days=30)
 
 
 def spreadsheet_import_queue(
@@ -45,7 +48,11 @@ def spreadsheet_import_queue(
     file_format: str,
     rows: int,
 ) -> SpreadsheetImport:
-    """Record an uploaded file (already in the preview folder) and queue its check."""
+    """Record an uploaded file (already in the preview folder) and queue its check; forget the
+    finished imports older than KEEP_FINISHED (their previews are kept in the rows)."""
+    SpreadsheetImport.objects.filter(created_at__lt=timezone.now() - KEEP_FINISHED).exclude(
+        state__in=RUNNING_STATES
+    ).delete()
     model = resource_class._meta.model
     run = SpreadsheetImport.objects.create(
         user=user,

@@ -41,7 +41,7 @@ def _upload_big(client, data: bytes, captured, name="customers.csv"):
     """Upload and let the worker (the immediate task backend, on commit) check the file."""
     with captured(execute=True):
         response = upload(client, CUSTOMERS, name, data)
-    run = SpreadsheetImport.objects.get()
+    run = SpreadsheetImport.objects.latest("pk")
     assert response.status_code == 302
     assert response["Location"] == _run_url(run)
     run.refresh_from_db()
@@ -305,3 +305,31 @@ def test_an_error_in_the_worker_saves_nothing_and_says_so(
 def test_rows_are_estimated_without_reading_the_file(data, extension, rows):
     """Line ends of a CSV, the declared size of an .xlsx sheet."""
     assert estimate_rows(data, extension) == rows
+
+
+def test_finished_imports_are_forgotten_after_30_days(
+    company, office_client, django_capture_on_commit_callbacks
+):
+    """A new upload deletes finished imports older than 30 days; running ones stay."""
+    old = _upload_big(office_client, _customers(5), django_capture_on_commit_callbacks)
+    SpreadsheetImport.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    stuck = SpreadsheetImport.objects.create(
+        user=old.user,
+        model_label=old.model_label,
+        resource_path=old.resource_path,
+        file_name="stuck.csv",
+        stored_name="preview-stuck0000000000000000000",
+        file_format="csv",
+        rows=5,
+        state=ImportState.CHECKING,
+    )
+    SpreadsheetImport.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    upload(office_client, CUSTOMERS, "new.csv", _customers(5))
+    assert set(SpreadsheetImport.objects.values_list("file_name", flat=True)) == {
+        "stuck.csv",
+        "new.csv",
+    }
