@@ -292,6 +292,11 @@ class SpreadsheetResource(resources.ModelResource):
         super().__init__(**kwargs)
         # Options of this import only (the class's are shared by every import).
         self._meta = copy(self._meta)
+        # A resource that keeps its rows for one write at the end writes nothing per row, so
+        # the savepoint import-export opens around each row (two statements, a round trip each
+        # on PostgreSQL) guards nothing: use_bulk turns it off. Its own bulk lists stay empty,
+        # as save_instance below never fills them.
+        self._meta.use_bulk = self.bulk_new_rows
         self.user = None
         self.row_numbers: list[int] = []
         self.notes: list[str] = []
