@@ -2,6 +2,7 @@
 
 import io
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,41 @@ def render_pdf(template_name: str, context: dict[str, Any], *, document: str) ->
     instead of the saved one. `document` names the PDF in the log when it cannot be made
     ("invoice INV-2511-0001").
     """
-    html = render_to_string(template_name, {**letterhead(context.get("company")), **context})
+    context = {**letterhead(context.get("company")), **context}
+    # The footer's "page 1 / 2" needs the page count, which xhtml2pdf gets by laying the whole
+    # document out twice: a third of a short document's time. A short page (most quotes,
+    # invoices and work orders) is laid out once, guessing one page; should it run longer, it
+    # is laid out again with the count it turned out to have (the footer takes no part in the
+    # flow, so the count cannot change the pages). A long page goes straight to xhtml2pdf's own
+    # count, as a second reading of its HTML would cost more than the guess saves.
+
+    def html(page_total: int | None) -> str:
+        return render_to_string(template_name, {**context, "page_total": page_total})
+
+    one_page = html(1)
+    if len(one_page) <= ONE_PASS_MAX_CHARS:
+        pdf = _pdf_of(one_page, template_name, document)
+        pages = _page_count(pdf)
+        if pages == 1:
+            return pdf
+        pdf = _pdf_of(html(pages), template_name, document)
+        if _page_count(pdf) == pages:
+            return pdf
+    return _pdf_of(html(None), template_name, document)
+
+
+# A 5-item work order is about 12,100 characters of HTML and one page; 6 items make two pages.
+ONE_PASS_MAX_CHARS = 14_000
+
+# A page object of the PDF (reportlab writes them uncompressed); "/Type /Pages" is the tree.
+_PAGE_OBJECT = re.compile(rb"/Type /Page\b(?!s)")
+
+
+def _page_count(pdf: bytes) -> int:
+    return len(_PAGE_OBJECT.findall(pdf))
+
+
+def _pdf_of(html: str, template_name: str, document: str) -> bytes:
     output = io.BytesIO()
     try:
         status = pisa.CreatePDF(

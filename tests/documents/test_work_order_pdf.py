@@ -247,6 +247,22 @@ def test_forty_items_run_onto_more_pages_with_the_column_names_repeated(shop):
         assert job.number in page_text
 
 
+@pytest.mark.parametrize("items", [3, 7, 40])
+def test_every_page_says_its_number_of_the_true_count(shop, items):
+    """3 items: one page, laid out once; 7 items: the one-page guess fails and the count is
+    redone; 40 items: straight to xhtml2pdf's count. Every page's footer is right."""
+    job = JobFactory()
+    powder = PowderFactory(name="Jet Black", color_code="RAL 9005")
+    for number in range(1, items + 1):
+        item = LineItemFactory(job=job, description=f"Gate panel {number:02d}")
+        LineItemCoatFactory(item=item, powder=powder)
+    pages = PdfReader(io.BytesIO(_pdf(job))).pages
+    assert (len(pages) == 1) == (items == 3)
+    for number, page in enumerate(pages, start=1):
+        footer = " ".join(page.extract_text().split())
+        assert f"page {number} / {len(pages)}" in footer
+
+
 def _png(name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (60, 40), colour).save(buffer, format="PNG")
