@@ -311,7 +311,7 @@ class SpreadsheetImportExportMixin(ImportMixin, SpreadsheetExportMixin):
         """Where a background import stands: a progress bar while it runs, then its preview
         with Confirm import, its problems, or what it imported."""
         run = self._background_run(request, import_id)
-        done = spreadsheet_import_progress(run)
+        done, run.rows = spreadsheet_import_progress(run)
         if not run.is_running:
             spreadsheet_import_mark_read(run=run)
         context = {
@@ -336,7 +336,7 @@ class SpreadsheetImportExportMixin(ImportMixin, SpreadsheetExportMixin):
     def background_import_progress(self, request, import_id: int):
         """The progress bar's figures, read by the page every second while the import runs."""
         run = self._background_run(request, import_id)
-        done = spreadsheet_import_progress(run)
+        done, run.rows = spreadsheet_import_progress(run)
         return JsonResponse(
             {
                 "state": run.state,

@@ -130,12 +130,14 @@ def spreadsheet_import_mark_read(*, run: SpreadsheetImport) -> None:
         SpreadsheetImport.objects.filter(pk=run.pk).update(read_at=timezone.now())
 
 
-def spreadsheet_import_progress(run: SpreadsheetImport) -> int:
-    """How many of the file's rows the worker has read in the current step."""
+def spreadsheet_import_progress(run: SpreadsheetImport) -> tuple[int, int]:
+    """(rows read, rows in the file) of the current step. The file's rows are the upload's
+    estimate until the worker has read the file and counted them."""
     try:
-        return int(json.loads(_progress_path(run).read_text())["done"])
+        progress = json.loads(_progress_path(run).read_text())
+        return int(progress["done"]), int(progress.get("rows") or run.rows)
     except (OSError, ValueError, KeyError, TypeError):
-        return 0
+        return 0, run.rows
 
 
 # -- inside the worker ------------------------------------------------------------------------
@@ -174,12 +176,16 @@ def _import(run: SpreadsheetImport, *, dry_run: bool) -> ImportOutcome:
     file_format = next(kind for kind in formats if kind.get_extension() == run.file_format)
     storage = SpreadsheetPreviewStorage(name=run.stored_name, read_mode="rb")
 
+    dataset = file_format.create_dataset(storage.read())
+    # The true count replaces the upload's estimate (a CSV cell with a line break counted twice).
+    run.rows = len(dataset)
+    _write_progress(run, 0)
+
     def on_row(number: int) -> None:
         if number % PROGRESS_EVERY_ROWS == 0:
             _write_progress(run, number)
 
     resource.on_row = on_row
-    dataset = file_format.create_dataset(storage.read())
     result = resource.import_data(
         dataset,
         dry_run=dry_run,
@@ -216,7 +222,11 @@ def _finish(
     run: SpreadsheetImport, state: str, outcome: ImportOutcome, *, remove_file: bool
 ) -> None:
     SpreadsheetImport.objects.filter(pk=run.pk).update(
-        state=state, outcome=outcome.data, finished_at=timezone.now(), read_at=None
+        state=state,
+        outcome=outcome.data,
+        rows=outcome.data.get("total_rows", run.rows),
+        finished_at=timezone.now(),
+        read_at=None,
     )
     if remove_file:
         _remove_files(run)
@@ -239,7 +249,7 @@ def _write_progress(run: SpreadsheetImport, done: int) -> None:
     """Replace the progress file in one step, so a reader never sees half of it."""
     path = _progress_path(run)
     partial_path = path.with_name(f"{path.name}.part")
-    partial_path.write_text(json.dumps({"done": done}))
+    partial_path.write_text(json.dumps({"done": done, "rows": run.rows}))
     os.replace(partial_path, path)
 
 

@@ -144,8 +144,8 @@ def test_the_worker_reports_progress_as_it_reads_rows(company, office_user, monk
         rows=5,
     )
     imports.spreadsheet_import_check(import_id=run.pk)
-    assert seen == [0, 2, 4, 5]
-    assert imports.spreadsheet_import_progress(run) == 5
+    assert seen == [0, 0, 2, 4, 5]  # queued; the file read; every second row; the end
+    assert imports.spreadsheet_import_progress(run) == (5, 5)
     run.refresh_from_db()
     assert run.state == ImportState.CHECKED
 
@@ -333,3 +333,17 @@ def test_finished_imports_are_forgotten_after_30_days(
         "stuck.csv",
         "new.csv",
     }
+
+
+def test_the_estimate_gives_way_to_the_true_row_count(
+    company, office_client, django_capture_on_commit_callbacks
+):
+    """Addresses with line breaks make a CSV look twice as long; once read, the count is true."""
+    rows = [[f"b{n}@shop.example", "", f"Buyer {n}", "0", "1 Main St\nTulsa"] for n in range(5)]
+    data = csv_bytes([[*HEADERS, "Billing address"], *rows])
+    assert estimate_rows(data, "csv") == 10
+    run = _upload_big(office_client, data, django_capture_on_commit_callbacks)
+    assert run.rows == 5
+    progress = office_client.get(_run_url(run, "background_import_progress")).json()
+    assert (progress["done"], progress["rows"]) == (5, 5)
+    assert "This file has 5 rows: 5 new" in office_client.get(_run_url(run)).content.decode()
