@@ -32,6 +32,7 @@ from powdercoat.models import (
     PartIntake,
     Quote,
     ReworkRecord,
+    SpreadsheetImport,
     Submission,
     TimeEntry,
 )
@@ -44,6 +45,7 @@ from powdercoat.models.choices import (
     ReworkKind,
     ReworkReason,
 )
+from powdercoat.models.imports import ImportState
 from powdercoat.services.inventory import material_usage_log
 from powdercoat.services.jobs import job_cancel
 from tests.browser.helpers import log_in
@@ -120,6 +122,10 @@ SKIPPED_FIELDS = {
     "CompanySettings.currency": "three-letter currency code: no payload fits in 3 characters",
     "Submission.key_digest": "SHA-256 digest of a one-time form key",
     "Submission.answer_url": "the site's own address a repeated form is sent back to",
+    "SpreadsheetImport.model_label": "the list's code name, written by the import page",
+    "SpreadsheetImport.resource_path": "the importing class's dotted path, written by the code",
+    "SpreadsheetImport.stored_name": "a random file name the upload is kept under",
+    "SpreadsheetImport.file_format": "csv or xlsx, from the file's extension",
 }
 USER_FIELDS = ("first_name", "last_name", "email")  # auth.User: the names shown as "by ..."
 
@@ -222,6 +228,7 @@ class World:
     powder: object
     usage: object
     job_item: object
+    spreadsheet_import: object = None
     stored: Stored = None
 
 
@@ -309,6 +316,18 @@ def build_world(admin_user) -> World:
     template = JobTemplateFactory(special_instructions="s")
     LineItemCoatFactory(item=TemplateLineItemFactory(template=template), powder=powder)
     Submission.objects.create(key_digest="0" * 64, answer_message="m")
+    # A big file the Administrator uploaded, checked and waiting: its name is the person's.
+    spreadsheet_import = SpreadsheetImport.objects.create(
+        user=admin_user,
+        model_label="powdercoat.customer",
+        resource_path="powdercoat.resources.CustomerResource",
+        file_name="f.csv",
+        stored_name="preview-stored0000000000000000000",
+        file_format="csv",
+        rows=5000,
+        state=ImportState.CHECKED,
+        outcome={"total_rows": 5000, "totals": {"new": 5000, "update": 0, "skip": 0}},
+    )
 
     labels = {
         (Customer, customer.pk): "the commercial customer",
@@ -331,6 +350,7 @@ def build_world(admin_user) -> World:
         powder=powder,
         usage=usage,
         job_item=item,
+        spreadsheet_import=spreadsheet_import,
     )
     world.stored = store_payloads(labels)
     world.company.refresh_from_db()
@@ -711,8 +731,13 @@ def sweep_everything(sweep: Sweep, world: World) -> None:
         ),
         (f"{reverse('admin_views:shop_display')}?{display}", "shop TV display"),
         (f"{reverse('admin_views:shop_display_board')}?{display}", "shop TV board"),
+        (reverse("admin:powdercoat_customer_import"), "customer import page"),
     ):
         sweep.open(path, label)
+    if sweep.thorough:  # the Administrator uploaded it; nobody else may open its page
+        run = world.spreadsheet_import
+        url = reverse("admin:powdercoat_customer_background_import", args=[run.pk])
+        sweep.open(url, "a big import's page")
 
 
 # The dialogs the Administrator's sweep must reach (the world is built so each is offered).
