@@ -6,7 +6,7 @@ backend (tests) they run in the enqueuing process as soon as they are enqueued.
 
 from django.tasks import task
 
-from powdercoat.services import imports, outbox
+from powdercoat.services import import_runs, outbox
 
 
 @task
@@ -29,12 +29,12 @@ def email_send(email_id: int, attempt: int = 1) -> str:
 @task
 def spreadsheet_check(import_id: int) -> str:
     """Check a big uploaded spreadsheet as its preview would, saving nothing."""
-    imports.spreadsheet_import_check(import_id=import_id)
+    import_runs.spreadsheet_import_check(import_id=import_id)
     return "checked"
 
 
 @task
 def spreadsheet_apply(import_id: int) -> str:
     """Import a big spreadsheet the person confirmed after its check."""
-    imports.spreadsheet_import_apply(import_id=import_id)
+    import_runs.spreadsheet_import_apply(import_id=import_id)
     return "applied"

@@ -30,11 +30,11 @@ from powdercoat.admin.mixins import can_see_prices
 from powdercoat.admin.once import response_applied_once
 from powdercoat.models.imports import ImportState, SpreadsheetImport
 from powdercoat.resources import ImportOutcome
+from powdercoat.services.import_runs import spreadsheet_import_progress
 from powdercoat.services.imports import (
     spreadsheet_import_cancel,
     spreadsheet_import_confirm,
     spreadsheet_import_mark_read,
-    spreadsheet_import_progress,
     spreadsheet_import_queue,
 )
 from powdercoat.services.submissions import submission_key_issue

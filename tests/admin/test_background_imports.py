@@ -10,7 +10,7 @@ from django.utils import timezone
 from powdercoat.models import Customer, SpreadsheetImport
 from powdercoat.models.imports import ImportState
 from powdercoat.resources import CustomerResource
-from powdercoat.services import imports
+from powdercoat.services import import_runs, imports
 from powdercoat.spreadsheets import SpreadsheetPreviewStorage, estimate_rows
 from tests.admin.test_spreadsheets_admin import CUSTOMERS, upload
 from tests.factories import CustomerFactory, UserFactory
@@ -127,11 +127,11 @@ def test_while_waiting_the_page_shows_a_progress_bar_and_the_import_page_lists_i
 
 def test_the_worker_reports_progress_as_it_reads_rows(company, office_user, monkeypatch):
     """The progress file follows the rows read; the page reads it while the check runs."""
-    monkeypatch.setattr(imports, "PROGRESS_EVERY_ROWS", 2)
+    monkeypatch.setattr(import_runs, "PROGRESS_EVERY_ROWS", 2)
     seen = []
-    real_write = imports._write_progress
+    real_write = import_runs.write_progress
     monkeypatch.setattr(
-        imports, "_write_progress", lambda run, done: (seen.append(done), real_write(run, done))
+        import_runs, "write_progress", lambda run, done: (seen.append(done), real_write(run, done))
     )
     storage = SpreadsheetPreviewStorage(read_mode="rb")
     storage.save(_customers(5))
@@ -143,9 +143,9 @@ def test_the_worker_reports_progress_as_it_reads_rows(company, office_user, monk
         file_format="csv",
         rows=5,
     )
-    imports.spreadsheet_import_check(import_id=run.pk)
-    assert seen == [0, 0, 2, 4, 5]  # queued; the file read; every second row; the end
-    assert imports.spreadsheet_import_progress(run) == (5, 5)
+    import_runs.spreadsheet_import_check(import_id=run.pk)
+    assert seen == [0, 2, 4, 5]  # the file read; every second row; the end
+    assert import_runs.spreadsheet_import_progress(run) == (5, 5)
     run.refresh_from_db()
     assert run.state == ImportState.CHECKED
 
@@ -283,7 +283,7 @@ def test_an_error_in_the_worker_saves_nothing_and_says_so(
         assert Customer.objects.count() == 5
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(imports, "_log_rows", crash)
+    monkeypatch.setattr(import_runs, "_log_rows", crash)
     with django_capture_on_commit_callbacks(execute=True):
         office_client.post(_run_url(run, "background_import_confirm"))
     run.refresh_from_db()

@@ -870,7 +870,7 @@ def measure_import(client, runs: int) -> list[tuple[str, list[float], int, float
     from django.urls import reverse
 
     from powdercoat.models import Customer, SpreadsheetImport
-    from powdercoat.services.imports import spreadsheet_import_check
+    from powdercoat.services.import_runs import spreadsheet_import_check
     from tests.spreadsheet_files import csv_bytes
 
     emails = Customer.objects.order_by("pk").values_list("email", flat=True)
