@@ -434,23 +434,64 @@ def jobs_matching(term: str) -> Q:
     (matching customers)`, so PostgreSQL can answer each from its trigram index and combine
     them (migration 0014), instead of joining every job to its customer and reading both
     tables whole. On SQLite the same query scans, as before.
+
+    With two words or more, the customers of each word are read first, in one query, and a
+    word that names few of them gives their ids as a list: on PostgreSQL the planner then sees
+    which word is rare (a customer number against "Harbor" and "Fab", each in an eighth of the
+    names) and starts from it, instead of guessing the same size for every word and starting
+    from a common one (1,000,000 jobs: 1,670 ms -> 36 ms for "Harbor Fab 3872").
     """
+    words = search_words(term)
+    known = _few_customers_per_word(words)
     condition = Q()
-    for word in search_words(term):
-        customers = (
-            Customer.objects.filter(
-                Q(company_name__icontains=word) | Q(contact_name__icontains=word)
-            )
-            .order_by()
-            .values("pk")
-        )
+    for index, word in enumerate(words):
+        customers = _customers_named(word).values("pk")
+        if index in known:
+            customer = Q(customer_id__in=known[index])
+        elif len(words) > 1:
+            # A common word among others: a hashed `IN (subquery)`, checked in constant time
+            # per job, as it will not be the word the scan starts from (an `= ANY(ARRAY)` of
+            # thousands of ids is read through element by element for every job).
+            customer = Q(customer_id__in=customers)
+        else:
+            customer = _customer_among(customers)
         condition &= (
             Q(number__icontains=word)
             | Q(description__icontains=word)
             | Q(po_number__icontains=word)
-            | _customer_among(customers)
+            | customer
         )
     return condition
+
+
+# A word naming at most this many customers is searched by their ids; one naming more is common
+# enough that its customers stay a subquery.
+FEW_CUSTOMERS = 200
+
+
+def _customers_named(word: str) -> QuerySet[Customer, Customer]:
+    return Customer.objects.filter(
+        Q(company_name__icontains=word) | Q(contact_name__icontains=word)
+    ).order_by()
+
+
+def _few_customers_per_word(words: list[str]) -> dict[int, list[int]]:
+    """{word's position: its customers' ids} for the words naming few customers, read in one
+    query; only for two words or more, as one word leaves the planner nothing to choose between.
+    (SQLite reads every job whatever it is told; it runs the same query, so a page runs the
+    same number of queries on both databases.)"""
+    if len(words) < 2:
+        return {}
+    per_word = [
+        _customers_named(word).annotate(word=Value(index)).values_list("word", "pk")
+        for index, word in enumerate(words)
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:  # not SQLite
+        per_word = [customers[: FEW_CUSTOMERS + 1] for customers in per_word]
+    found: dict[int, list[int]] = {index: [] for index in range(len(words))}
+    for index, pk in per_word[0].union(*per_word[1:], all=True).order_by():
+        found[index].append(pk)
+    return {index: pks for index, pks in found.items() if len(pks) <= FEW_CUSTOMERS}
 
 
 def _customer_among(customers: QuerySet[Customer, Any]) -> Q:

@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
@@ -40,6 +41,8 @@ from powdercoat.templatetags.rooms import dialog_button_html
 
 # What a person types to find a job by its number: "JOB-2612-0042", or its start "job-2612".
 JOB_NUMBER_START = re.compile(r"^JOB-\d[\d-]*$")
+# A search stops counting its matches here: more is "too many to read", not a figure to trust.
+SEARCH_COUNT_AT_MOST = 10_000
 
 # Sort statuses in shop order rather than alphabetically.
 STATUS_ORDER = Case(
@@ -214,6 +217,17 @@ class JobAdmin(
         "record_rework",
         "resolve_rework",
     )
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """A search counts its matches up to SEARCH_COUNT_AT_MOST ("10,000+" jobs)."""
+        searched = bool(request.GET.get(SEARCH_VAR, "").strip())
+        return self.paginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            count_at_most=SEARCH_COUNT_AT_MOST if searched else None,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """A job number, or the start of one, is found through the number's index.

@@ -9,6 +9,13 @@ from django.utils.functional import cached_property
 ESTIMATE_FROM = 50_000
 
 
+class AtLeast(int):
+    """A total that stopped counting at this many: it reads "10,000+" on the page."""
+
+    def __str__(self) -> str:
+        return f"{int(self):,}+"
+
+
 class LongListPaginator(Paginator):
     """Django's paginator with two changes for lists of hundreds of thousands of rows.
 
@@ -18,8 +25,15 @@ class LongListPaginator(Paginator):
       reads and joins the 24,950 rows before it.
     - The total of an unfiltered list on PostgreSQL is the planner's row estimate
       (`pg_class.reltuples`, kept up to date by autovacuum) once the table is that big;
-      a filtered list, a search or a small table is counted exactly.
+      a filtered list or a small table is counted exactly.
+    - Given `count_at_most` (a search), the count stops there and the total reads "10,000+":
+      a word in a tenth of a million jobs would otherwise cost a count of 100,000 matches on
+      every page, to tell the person only that there are too many to read.
     """
+
+    def __init__(self, *args, count_at_most: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_at_most = count_at_most
 
     def page(self, number):
         """The rows of page `number`, read by id after their ids were read in order."""
@@ -36,7 +50,12 @@ class LongListPaginator(Paginator):
     def count(self) -> int:
         """The exact total, or PostgreSQL's estimate for a big unfiltered table."""
         total = self._whole_table_total()
-        return super().count if total is None else total
+        if total is not None:
+            return total
+        if self.count_at_most is None:
+            return super().count
+        found = self.object_list[: self.count_at_most + 1].count()
+        return AtLeast(self.count_at_most) if found > self.count_at_most else found
 
     def _whole_table_total(self) -> int | None:
         """For an unfiltered list on PostgreSQL, in one query: the planner's estimate when the

@@ -181,6 +181,9 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
             models.Index(fields=["total_price"], name="job_price"),
             # A customer's page lists their jobs newest first.
             models.Index(fields=["customer", "-created_at"], name="job_customer_newest"),
+            # The jobs list's own order (most pressing first): its All tab, deep pages and a
+            # search's first page read the index instead of sorting the table (1M jobs: 205 ms).
+            models.Index(fields=["-priority", "due_date", "number"], name="job_list_order"),
         ]
 
     def __str__(self) -> str:

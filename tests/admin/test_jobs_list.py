@@ -103,6 +103,42 @@ def test_every_word_must_match_somewhere_customer_contact_and_phrases_included(
     assert _numbers(office_client.get(LIST_URL, {"view": "all", "q": '"trailer boat"'})) == []
 
 
+@pytest.mark.parametrize("few_customers", [0, 1, 200])
+def test_rare_and_common_words_find_the_same_jobs(
+    company, office_client, monkeypatch, few_customers
+):
+    """Words naming few customers are searched by their ids, common ones by a subquery: with
+    every word counted as common (0), only the rare one (1) or every one (200), same rows."""
+    from powdercoat import selectors
+
+    monkeypatch.setattr(selectors, "FEW_CUSTOMERS", few_customers)
+    fab = [
+        CustomerFactory(company_name=f"Harbor Fab {bird}") for bird in ("Wren", "Osprey", "Kestrel")
+    ]
+    wanted = job_at(JobStatus.COATING, customer=fab[2], description="Gate")
+    job_at(JobStatus.COATING, customer=fab[1], description="Gate")
+    job_at(JobStatus.COATING, customer=CustomerFactory(company_name="Kestrel Dock Works"))
+    for term in ("harbor fab kestrel", "kestrel fab gate", "gate harbor kestrel"):
+        response = office_client.get(LIST_URL, {"view": "all", "q": term})
+        assert _numbers(response) == [wanted.number], term
+
+
+def test_a_search_counts_its_matches_up_to_a_cap(company, office_client, monkeypatch):
+    """Past the cap a search says "3+ jobs" and still lists its rows; a list without a search
+    counts every row."""
+    from powdercoat.admin import jobs as job_admin
+
+    monkeypatch.setattr(job_admin, "SEARCH_COUNT_AT_MOST", 3)
+    for _ in range(5):
+        job_at(JobStatus.COATING, description="Bracket")
+    searched = office_client.get(LIST_URL, {"view": "all", "q": "bracket"})
+    assert len(_numbers(searched)) == 5
+    assert re.search(r"\b3\+\s+jobs", searched.content.decode())
+    whole = office_client.get(LIST_URL, {"view": "all"})
+    assert re.search(r"\b5\s+jobs", whole.content.decode())
+    assert not re.search(r"\d\+\s+jobs", whole.content.decode())
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
 def test_postgresql_answers_the_search_from_trigram_indexes(company):
     """With sequential scans priced out, the planner reads every searched column from its

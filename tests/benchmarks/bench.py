@@ -497,9 +497,16 @@ class _Builder:
                     path.pop(self.random.randint(1, len(path) - 2))
                 if status in (JobStatus.ON_HOLD, JobStatus.CANCELLED):
                     path.append(status)
-                moment = created
-                for before, after in itertools.pairwise(path):
+                moments, moment = [], created
+                for _step in range(len(path) - 1):
                     moment += datetime.timedelta(hours=self.random.randint(1, 30))
+                    moments.append(moment)
+                if moments and moments[-1] > self.now:
+                    # A recent job's moves squeezed in before now: none may lie in the future
+                    # (the load test counts the moves made after it starts).
+                    scale = (self.now - created) / (moments[-1] - created)
+                    moments = [created + (moment - created) * scale for moment in moments]
+                for (before, after), moment in zip(itertools.pairwise(path), moments, strict=True):
                     yield StatusChange(
                         job_id=job_id,
                         from_status=before,
@@ -523,7 +530,7 @@ class _Builder:
                     if job["status"] != JobStatus.PENDING:
                         yield history(
                             **job,
-                            history_date=created + datetime.timedelta(days=1),
+                            history_date=min(created + datetime.timedelta(days=1), self.now),
                             history_type="~",
                             history_change_reason="",
                         )
