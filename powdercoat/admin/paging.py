@@ -26,9 +26,9 @@ class LongListPaginator(Paginator):
     - The total of an unfiltered list on PostgreSQL is the planner's row estimate
       (`pg_class.reltuples`, kept up to date by autovacuum) once the table is that big;
       a filtered list or a small table is counted exactly.
-    - Given `count_at_most` (a search), the count stops there and the total reads "10,000+":
-      a word in a tenth of a million jobs would otherwise cost a count of 100,000 matches on
-      every page, to tell the person only that there are too many to read.
+    - Given `count_at_most` (a search), PostgreSQL's count stops there and the total reads
+      "10,000+": a word in a tenth of a million jobs would otherwise cost a count of 100,000
+      matches on every page, to tell the person only that there are too many to read.
     """
 
     def __init__(self, *args, count_at_most: int | None = None, **kwargs):
@@ -52,7 +52,9 @@ class LongListPaginator(Paginator):
         total = self._whole_table_total()
         if total is not None:
             return total
-        if self.count_at_most is None:
+        if self.count_at_most is None or connections[self.object_list.db].vendor != "postgresql":
+            # SQLite reads every row to test the words whatever the limit, and counting through
+            # a limited subquery only adds to it (100,000 jobs: 74 -> 105 ms).
             return super().count
         found = self.object_list[: self.count_at_most + 1].count()
         return AtLeast(self.count_at_most) if found > self.count_at_most else found
