@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, plausible_date, user_stamp
 from powdercoat.models.choices import (
+    ACTIVE_STAGES,
     CLOSED_STAGES,
     PREP_STAGES,
     WORKFLOW,
@@ -184,6 +185,14 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
             # The jobs list's own order (most pressing first): its All tab, deep pages and a
             # search's first page read the index instead of sorting the table (1M jobs: 205 ms).
             models.Index(fields=["-priority", "due_date", "number"], name="job_list_order"),
+            # The same order among the active jobs alone (a thousand of a million): the On
+            # Floor tab and the dashboard's Urgent and Rush notice, which the planner otherwise
+            # reads through the whole order above, skipping 200,000 closed Urgent jobs.
+            models.Index(
+                fields=["-priority", "due_date", "number"],
+                condition=models.Q(status__in=ACTIVE_STAGES),
+                name="job_active_list_order",
+            ),
         ]
 
     def __str__(self) -> str:
