@@ -4,11 +4,14 @@ The model admins (powdercoat/admin) know these pages only by their URL names; th
 them under the model admins' addresses, so powdercoat never imports admin_views.
 """
 
-from django.urls import path
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from unfold.sites import UnfoldAdminSite
 
 from admin_views.views.reports import PowderDemandView
 from admin_views.views.wizard import item_wizard_urls
+from powdercoat import roles
 from powdercoat.models import InventoryItem, Job, JobTemplate, Quote
 
 # The records that hold line items, and so get the item wizard.
@@ -17,6 +20,21 @@ ITEM_OWNERS = (Job, Quote, JobTemplate)
 
 class ShopAdminSite(UnfoldAdminSite):
     """unfold's admin site plus the item wizard and the powder demand report."""
+
+    def login(self, request, extra_context=None):
+        """Log in; Shop Floor people then land on the phone view, the others on the dashboard.
+
+        An address asked for before the login (`next`) still wins, unless it is only the
+        admin's home, which is where every login without one is sent from.
+        """
+        response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            wanted = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
+            if wanted in (None, "", "/", reverse("admin:index")) and (
+                roles.works_on_the_floor_only(request.user)
+            ):
+                return redirect("admin_views:shop_mobile")
+        return response
 
     def get_urls(self):
         # Ahead of the model admins' own patterns: their "<object_id>/" catch-all would

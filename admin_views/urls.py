@@ -5,11 +5,12 @@ from django.views.generic import RedirectView
 
 from admin_views.views import documents, mobile, priority_board, qr, shop_display
 from admin_views.views.health import healthz
+from admin_views.views.home import home
 
 app_name = "admin_views"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     # The original product's address of the template list (SPEC S6).
     re_path(

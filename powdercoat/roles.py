@@ -13,6 +13,14 @@ SHOP_FLOOR = "Shop Floor"
 _CRUD = ("add", "change", "delete", "view")
 
 
+def works_on_the_floor_only(user) -> bool:
+    """In the Shop Floor group and no other role: the person whose front door is the phone view."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    names = {group.name for group in user.groups.all()}
+    return SHOP_FLOOR in names and not names & {ADMINISTRATOR, OFFICE, SUPERVISOR}
+
+
 def _model_perms(model: str, actions: tuple[str, ...] = _CRUD) -> set[str]:
     return {f"powdercoat.{action}_{model}" for action in actions}
 

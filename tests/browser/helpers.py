@@ -1,5 +1,7 @@
 """What the browser tests share: logging in through the real login page."""
 
+import re
+
 from playwright.sync_api import expect
 
 
@@ -9,4 +11,5 @@ def log_in(page, live_server, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", "pw-for-tests")
     page.click("button[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}/admin/")
+    # Each role's front door: the dashboard, or the phone view for Shop Floor.
+    expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/(admin|jobs/mobile)/$"))
