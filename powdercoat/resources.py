@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from import_export import resources
@@ -185,6 +186,23 @@ class SpreadsheetResult(Result):
         )
 
 
+# The only markup in a cell's change as import-export draws it (diff_match_patch's
+# diff_prettyHtml, which escapes the text itself): insertions, deletions, unchanged runs and
+# line breaks.
+_DIFF_MARKUP = re.compile(
+    r'<(?:ins style="background:#e6ffe6;"|del style="background:#ffe6e6;"|span|/ins|/del|/span|br)>'
+)
+
+
+def _diff_cell(cell: str) -> str:
+    """A kept cell as HTML only when it holds nothing but that markup around escaped text;
+    anything else (a row edited in the database, another library's output) is escaped."""
+    text = _DIFF_MARKUP.sub("", cell)
+    if "<" in text or ">" in text:
+        return escape(cell)
+    return mark_safe(cell)  # checked above: diff markup around escaped text
+
+
 class ImportOutcome:
     """What a preview or an import found, as the import page shows it: totals, problems, notes and
     the first rows' changes. A plain dict inside, so a background import keeps it in a JSONField
@@ -231,7 +249,7 @@ class ImportOutcome:
     def rows(self) -> list[dict]:
         """The first rows that will change, each cell's change as safe HTML."""
         return [
-            {"kind": row["kind"], "cells": [mark_safe(cell) for cell in row["cells"]]}
+            {"kind": row["kind"], "cells": [_diff_cell(cell) for cell in row["cells"]]}
             for row in self.data.get("rows", [])
         ]
 

@@ -13,14 +13,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportMixin
 from import_export.forms import ConfirmImportForm
 from import_export.results import RowResult
@@ -349,19 +351,17 @@ class SpreadsheetImportExportMixin(ImportMixin, SpreadsheetExportMixin):
             }
         )
 
+    @method_decorator(require_POST)
     def background_import_confirm(self, request, import_id: int):
         """Confirm import of a checked file: queued once, however often the button is pressed."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         run = self._background_run(request, import_id)
         if not spreadsheet_import_confirm(run=run):
             messages.info(request, _("This file is already being imported, or is finished."))
         return redirect(self._background_url(run))
 
+    @method_decorator(require_POST)
     def background_import_cancel(self, request, import_id: int):
         """Drop a checked file without importing anything."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         run = self._background_run(request, import_id)
         if spreadsheet_import_cancel(run=run):
             messages.info(request, _("%(file)s was not imported.") % {"file": run.file_name})

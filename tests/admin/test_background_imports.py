@@ -347,3 +347,21 @@ def test_the_estimate_gives_way_to_the_true_row_count(
     progress = office_client.get(_run_url(run, "background_import_progress")).json()
     assert (progress["done"], progress["rows"]) == (5, 5)
     assert "This file has 5 rows: 5 new" in office_client.get(_run_url(run)).content.decode()
+
+
+def test_a_kept_preview_edited_in_the_database_is_drawn_escaped(
+    company, office_client, django_capture_on_commit_callbacks
+):
+    """Only import-export's own diff markup is drawn as HTML; a cell holding anything else
+    (here a row edited behind the app's back) is shown as text."""
+    run = _upload_big(office_client, _customers(5), django_capture_on_commit_callbacks)
+    outcome = dict(run.outcome)
+    outcome["rows"] = [
+        {"kind": "new", "cells": ['<ins style="background:#e6ffe6;">kept</ins>']},
+        {"kind": "new", "cells": ["<img src=x onerror=alert(1)>"]},
+    ]
+    SpreadsheetImport.objects.filter(pk=run.pk).update(outcome=outcome)
+    page = office_client.get(_run_url(run)).content.decode()
+    assert '<ins style="background:#e6ffe6;">kept</ins>' in page
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
