@@ -130,7 +130,12 @@ class ReworkRecord(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(cost__gte=0), name="rework_cost_not_negative")
         ]
-        indexes = [models.Index(fields=["reason", "created_at"])]
+        indexes = [
+            models.Index(fields=["reason", "created_at"]),
+            # The rework list (newest first), the dashboard's last 30 days and the report's
+            # months read the newest records without reading the whole table.
+            models.Index(fields=["-created_at", "-id"], name="rework_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_reason_display()}"
