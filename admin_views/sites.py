@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from unfold.sites import UnfoldAdminSite
 
-from admin_views.views.reports import PowderDemandView
+from admin_views.views.reports.demand import PowderDemandView
 from admin_views.views.wizard import item_wizard_urls
 from powdercoat import roles
 from powdercoat.models import InventoryItem, Job, JobTemplate, Quote
@@ -18,8 +18,26 @@ from powdercoat.models import InventoryItem, Job, JobTemplate, Quote
 ITEM_OWNERS = (Job, Quote, JobTemplate)
 
 
+def report_pages() -> tuple:
+    """Operations → Reports, in the order the reports page lists them (SPEC R2).
+
+    Imported when the URLs are built: the reports link to admin lists, whose modules register
+    on this very site, so importing them while this module loads would go round in a circle.
+    """
+    from admin_views.views.reports import hours, on_time, powder, revenue, rework, stage_times
+
+    return (
+        stage_times.StageTimesReport,
+        on_time.OnTimeReport,
+        rework.ReworkReport,
+        hours.HoursReport,
+        powder.PowderReport,
+        revenue.RevenueReport,
+    )
+
+
 class ShopAdminSite(UnfoldAdminSite):
-    """unfold's admin site plus the item wizard and the powder demand report."""
+    """unfold's admin site plus the item wizard, the powder demand and the reports."""
 
     def login(self, request, extra_context=None):
         """Log in; Shop Floor people then land on the phone view, the others on the dashboard.
@@ -53,6 +71,24 @@ class ShopAdminSite(UnfoldAdminSite):
                     "powdercoat/inventoryitem/demand/",
                     self.admin_view(demand),
                     name="powdercoat_inventoryitem_demand",
+                )
+            )
+        from admin_views.views.reports.index import ReportsIndex
+
+        reports = report_pages()
+        urls.append(
+            path(
+                "reports/",
+                self.admin_view(ReportsIndex.as_view(admin_site=self, reports=reports)),
+                name="reports",
+            )
+        )
+        for report in reports:
+            urls.append(
+                path(
+                    f"reports/{report.slug}/",
+                    self.admin_view(report.as_view(admin_site=self)),
+                    name=f"report_{report.slug}",
                 )
             )
         return urls

@@ -434,6 +434,7 @@ UNFOLD = {
         },
     },
     "TABS": "powdercoat.admin.navigation.tabs",
+    "DASHBOARD_CALLBACK": "powdercoat.admin.dashboard.dashboard_callback",
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,
@@ -481,6 +482,18 @@ UNFOLD = {
                         "icon": "engineering",
                         "link": _changelist("worker"),
                         "permission": _can("powdercoat.view_worker"),
+                    },
+                    {
+                        "title": _("Rework"),
+                        "icon": "build",
+                        "link": _changelist("reworkrecord"),
+                        "permission": _can("powdercoat.view_reworkrecord"),
+                    },
+                    {
+                        "title": _("Reports"),
+                        "icon": "monitoring",
+                        "link": reverse_lazy("admin:reports"),
+                        "permission": _can("powdercoat.view_job"),
                     },
                 ],
             },

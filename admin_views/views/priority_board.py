@@ -172,8 +172,8 @@ def _move(request, number: str) -> tuple[bool, str]:
             )
             if rush:
                 text += " " + rush
-            if priority >= Priority.URGENT and priority > previous:
-                text += " " + _("The supervisors have been alerted.")
+            if job.priority_alert is not None:
+                text += " " + job.priority_alert.words()
             answer(message=text)
     except SubmissionRepeated as repeat:
         return True, repeat.message

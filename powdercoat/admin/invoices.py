@@ -37,16 +37,26 @@ class InvoiceBalanceFilter(admin.SimpleListFilter):
     parameter_name = "owing"
 
     def lookups(self, request, model_admin):
-        """Unpaid, or unpaid and past the due date."""
-        return [("unpaid", _("Unpaid")), ("overdue", _("Overdue"))]
+        """Unpaid, unpaid and past the due date, or every invoice but the voided ones."""
+        return [("unpaid", _("Unpaid")), ("overdue", _("Overdue")), ("live", _("All but void"))]
 
     def queryset(self, request, queryset):
         """Apply the chosen view."""
+        if self.value() == "live":
+            return queryset.live()
         if self.value() == "unpaid":
             return queryset.unpaid()
         if self.value() == "overdue":
             return queryset.unpaid().filter(balance__gt=0, due_date__lt=timezone.localdate())
         return queryset
+
+
+class PaymentDateFilter(RangeDateFilter):
+    """Invoices that received a payment (or a reversal) between two dates."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("payment received")
 
 
 # -- the invoice admin -----------------------------------------------------------------------
@@ -95,6 +105,7 @@ class InvoiceAdmin(InvoiceActionsAdminMixin, SpreadsheetExportMixin, ShopHistory
         ("customer", AutocompleteSelectFilter),
         ("invoice_date", RangeDateFilter),
         ("due_date", RangeDateFilter),
+        ("payments__paid_on", PaymentDateFilter),
     )
     list_filter_submit = True
     list_per_page = 50

@@ -307,6 +307,10 @@ class JobAdmin(
         )
         if rush:
             messages.info(request, rush)
+        if obj.priority_alert is not None:
+            reached = obj.priority_alert
+            level = messages.INFO if reached.emailed else messages.WARNING
+            messages.add_message(request, level, reached.words())
 
     # -- list columns -------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from powdercoat.admin.filters import JOB_VIEW_PARAM, JOB_VIEWS, job_view_of
+from powdercoat.admin.filters import JOB_VIEW_PARAM, JOB_VIEW_TABS, JOB_VIEWS, job_view_of
 
 
 def _job_view_tab(key: str, label) -> dict:
@@ -19,10 +19,10 @@ def _job_view_tab(key: str, label) -> dict:
 
 
 def tabs(request) -> list[dict]:
-    """Quick filter tabs of the jobs list: All / On Floor / Overdue / Ready / Completed."""
+    """Quick filter tabs of the jobs list: All / On Floor / Due Today / Overdue / Ready / ..."""
     return [
         {
             "models": ["powdercoat.job"],
-            "items": [_job_view_tab(key, label) for key, (label, _query) in JOB_VIEWS.items()],
+            "items": [_job_view_tab(key, JOB_VIEWS[key][0]) for key in JOB_VIEW_TABS],
         }
     ]

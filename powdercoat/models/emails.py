@@ -19,6 +19,16 @@ class EmailLogQuerySet(models.QuerySet["EmailLog"]):
         """Without the body and the attachment: the lists show who, when and how it went."""
         return self.defer("body", "attachment_content")
 
+    def priority_alerts(self) -> Self:
+        """Emails telling a supervisor a job became Urgent or Rush: about a job, but not
+        about one of its status moves (those go to the customer)."""
+        return self.filter(
+            job__isnull=False,
+            status_change__isnull=True,
+            quote__isnull=True,
+            invoice__isnull=True,
+        )
+
 
 class EmailLog(models.Model):
     """One email in the outbox: to whom, about what, and whether the mail server took it.

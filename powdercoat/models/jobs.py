@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, Transition, transition
 from simple_history.models import HistoricalRecords
 
+from powdercoat.alerts import PriorityAlertReach
 from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, plausible_date, user_stamp
 from powdercoat.models.choices import (
     ACTIVE_STAGES,
@@ -148,6 +149,10 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
 
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[assigned_workers])
     objects = JobQuerySet.as_manager()
+
+    # Not a column: job_create / job_update leave here whom the Urgent or Rush alert of that
+    # save reached, for the page to say (None when the save alerted nobody).
+    priority_alert: PriorityAlertReach | None = None
 
     class Meta:
         verbose_name = _("job")

@@ -54,12 +54,16 @@ def _apply_rush_rate(job: Job, *, previous_priority: int | None) -> None:
 def _alert_if_raised_to_urgent(
     job: Job, *, previous_priority: int | None, user: User | None
 ) -> None:
-    """Tell the supervisors when a job becomes Urgent or Rush from anything lower (SPEC J5)."""
+    """Tell the supervisors when a job becomes Urgent or Rush from anything lower (SPEC J5).
+
+    Who was reached is left on `job.priority_alert` for the page to say.
+    """
+    job.priority_alert = None
     if job.priority < Priority.URGENT:
         return
     if previous_priority is not None and previous_priority >= job.priority:
         return
-    notifications.job_priority_alert(job=job, user=user)
+    job.priority_alert = notifications.job_priority_alert(job=job, user=user)
 
 
 def job_customer_change_refusal(job: Job, customer: Customer) -> ValidationError | None:

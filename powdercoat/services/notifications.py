@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from powdercoat import roles
+from powdercoat.alerts import PriorityAlertReach
 from powdercoat.models import (
     CompanySettings,
     Customer,
@@ -132,21 +133,21 @@ def status_email_outcome(change: StatusChange) -> EmailOutcome | None:
 # -- Urgent and Rush alerts to the supervisors (SPEC J5) -------------------------------------
 
 
-def supervisors_to_alert() -> QuerySet[User]:
-    """Active users in the Supervisor group who have an email address."""
+def active_supervisors() -> QuerySet[User]:
+    """Active users in the Supervisor group, with or without an email address."""
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name=roles.SUPERVISOR)
-        .exclude(email="")
         .distinct()
         .order_by("username")
     )
 
 
-def job_priority_alert(*, job: Job, user: User | None) -> int:
-    """Queue an email to each supervisor that the job became Urgent or Rush; how many.
+def job_priority_alert(*, job: Job, user: User | None) -> PriorityAlertReach:
+    """Queue an email to each supervisor that the job became Urgent or Rush; who it reached.
 
-    Every email is an outbox row against the job: queued, then sent or failed.
+    Every email is an outbox row against the job: queued, then sent or failed. Supervisors
+    without an address are named in the answer, so the page never claims they were told.
     """
     priority = Priority(job.priority)
     customer = job.customer.display_name
@@ -164,7 +165,12 @@ def job_priority_alert(*, job: Job, user: User | None) -> int:
             "company": CompanySettings.load(),
         },
     )
-    recipients = list(supervisors_to_alert().values_list("email", flat=True))
-    for address in recipients:
-        email_after_commit(to=address, subject=subject, body=body, user=user, job=job)
-    return len(recipients)
+    emailed, without_address = [], []
+    for supervisor in active_supervisors():
+        name = supervisor.get_full_name() or supervisor.get_username()
+        if supervisor.email:
+            email_after_commit(to=supervisor.email, subject=subject, body=body, user=user, job=job)
+            emailed.append(name)
+        else:
+            without_address.append(name)
+    return PriorityAlertReach(emailed=tuple(emailed), without_address=tuple(without_address))

@@ -62,12 +62,19 @@ def test_quick_views_show_the_right_jobs(company, office_client, view, expected)
 
 
 def test_tabs_are_shown_with_the_active_one_marked(company, office_client):
-    """All / On Floor / Overdue / Ready for Pickup / Completed appear above the list."""
+    """All / On Floor / Due Today / Overdue / Ready for Pickup / Completed appear above it."""
     html = office_client.get(LIST_URL, {"view": "overdue"}).content.decode()
     tabs = re.findall(r'<a href="[^"]*\?view=(\w+)" class="([^"]*)"', html)
-    assert [name for name, _cls in tabs] == ["all", "on_floor", "overdue", "ready", "completed"]
+    assert [name for name, _cls in tabs] == [
+        "all",
+        "on_floor",
+        "due_today",
+        "overdue",
+        "ready",
+        "completed",
+    ]
     assert [name for name, cls in tabs if "active" in cls] == ["overdue"]
-    for label in ("All", "On Floor", "Overdue", "Ready for Pickup", "Completed"):
+    for label in ("All", "On Floor", "Due Today", "Overdue", "Ready for Pickup", "Completed"):
         assert f">\n                        {label}\n" in html or f">{label}<" in html
 
 

@@ -488,6 +488,14 @@ _SITE_PAGES = {
     "admin:logout": "any",
     "admin:view_on_site": "any",
     "admin:<admin/(?P<url>.*)$>": "deny",
+    # Operations → Reports (admin_views/views/reports): what each report needs.
+    "admin:reports": "powdercoat.view_job",
+    "admin:report_stage-times": "powdercoat.view_job",
+    "admin:report_on-time": "powdercoat.view_job",
+    "admin:report_rework": "powdercoat.view_reworkrecord",
+    "admin:report_hours": ("powdercoat.view_job", "powdercoat.view_timeentry"),
+    "admin:report_powder": ("powdercoat.view_job", "powdercoat.view_inventoryitem"),
+    "admin:report_revenue": ("powdercoat.view_invoice", "powdercoat.view_prices"),
 }
 
 
@@ -555,6 +563,8 @@ def user_expectation(target: Target, user) -> str:
             return DENY
         if rule == "display key":
             return ALLOW if target.facts.get("key_right") else DENY
+        if isinstance(rule, tuple):
+            return ALLOW if user.has_perms(rule) else DENY
         return ALLOW if user.has_perm(rule) else DENY
     if route.name == "admin:app_list":
         return ALLOW if user.has_module_perms(target.facts["app_label"]) else DENY

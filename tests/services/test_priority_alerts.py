@@ -179,3 +179,77 @@ def test_dashboard_queries_do_not_grow_with_urgent_jobs(company, office_client):
     for _ in range(7):
         job_at(JobStatus.COATING, priority=Priority.URGENT, customer=CustomerFactory())
     assert queries() == one
+
+
+# -- saying who was alerted (issue: no page claims an alert nobody got) ----------------------
+
+
+def test_the_answer_names_who_was_emailed_and_who_has_no_address(company, supervisors, office_user):
+    """Two supervisors with addresses are named; the one without is named as not alerted."""
+    job = JobFactory()
+    job.priority = Priority.RUSH
+    job_update(job=job, user=office_user)
+    assert job.priority_alert.words() == (
+        "Alert e-mailed to supervisors lead2 and supervisor. "
+        "silent has no e-mail address and was not alerted."
+    )
+
+
+def test_with_no_reachable_supervisor_the_answer_says_nobody_was_alerted(company, office_user):
+    """No one in the Supervisor group: the page must not claim an alert went out."""
+    job = JobFactory()
+    job.priority = Priority.URGENT
+    job_update(job=job, user=office_user)
+    assert job.priority_alert.words() == (
+        "No supervisor was alerted: nobody has the Supervisor role."
+    )
+    silent = UserFactory(username="nomail", email="", first_name="Ana", last_name="Ruiz")
+    silent.groups.add(Group.objects.get(name=roles.SUPERVISOR))
+    job.priority = Priority.RUSH
+    job_update(job=job, user=office_user)
+    assert job.priority_alert.words() == (
+        "No supervisor was alerted. Ana Ruiz has no e-mail address and was not alerted."
+    )
+
+
+def test_a_save_that_raises_nothing_leaves_no_answer(company, supervisors, office_user):
+    """Editing a job without raising it to Urgent or Rush says nothing about alerts."""
+    job = JobFactory(priority=Priority.RUSH)
+    job.description = "Trailer fenders, both sides"
+    job_update(job=job, user=office_user)
+    assert job.priority_alert is None
+
+
+def test_the_job_page_says_who_was_alerted(company, supervisors, office_client):
+    """Saving a job as Rush in the admin shows whom the alert reached."""
+    from tests.helpers import form_data
+
+    job = JobFactory()
+    url = reverse("admin:powdercoat_job_change", args=[job.pk])
+    data = form_data(office_client.get(url).content.decode(), form_id="job_form")
+    data["priority"] = str(Priority.RUSH.value)
+    response = office_client.post(url, data, follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert "Alert e-mailed to supervisors lead2 and supervisor. " in " ".join(shown)
+    assert "silent has no e-mail address and was not alerted." in " ".join(shown)
+
+
+def test_the_dashboard_shows_each_alert_and_how_sending_went(
+    company, supervisors, office_client, django_capture_on_commit_callbacks
+):
+    """The Urgent and Rush panel lists the addresses alerted, with sent / failed."""
+    job = JobFactory(customer=CustomerFactory(company_name="Ridge Cycles"))
+    with django_capture_on_commit_callbacks(execute=True):
+        _raise_priority(job, Priority.RUSH, supervisors[0])
+    EmailLog.objects.filter(to_address="lead2@shop.example").update(outcome=EmailOutcome.FAILED)
+    quiet = JobFactory(priority=Priority.NORMAL)
+    Job.objects.filter(pk=quiet.pk).update(priority=Priority.URGENT)  # raised by a script
+    html = _index(office_client)
+    panel = html[html.index('data-testid="urgent-jobs"') :]
+    panel = panel[: panel.index("</section>")]
+    row = panel[panel.index(job.number) :]
+    row = row[: row.index("</tr>")]
+    assert "supervisor@example.com (sent)" in row
+    assert "lead2@shop.example (failed)" in row
+    quiet_row = panel[panel.index(quiet.number) :]
+    assert "No e-mail sent" in quiet_row[: quiet_row.index("</tr>")]

@@ -90,6 +90,8 @@ def test_a_supervisor_moves_a_card_from_normal_to_rush(
     html = response.content.decode()
     assert job.number in _lane(html, "rush")
     assert f"{job.number} moved from Normal to Rush." in html
+    # The only supervisor is the one who moved it; the answer names who the alert reached.
+    assert "Alert e-mailed to supervisor supervisor." in html
 
 
 def test_a_plain_form_post_comes_back_to_the_board(supervisor_client, company):

@@ -1,4 +1,4 @@
-"""Report pages: the powder demand of active jobs, by vendor, with CSV and Excel downloads."""
+"""The powder demand of active jobs, by vendor, with CSV and Excel downloads (SPEC I6)."""
 
 import tablib
 from django.contrib import messages
