@@ -14,12 +14,12 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
     ChoicesDropdownFilter,
-    RangeDateFilter,
 )
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminTextareaWidget
 
 from powdercoat import formatting
+from powdercoat.admin.filters import RecordedDaysFilter
 from powdercoat.admin.mixins import HidesPricesMixin
 from powdercoat.admin.once import AppliedOnceAddMixin, Done, OnceDialogForm, applied_once
 from powdercoat.admin.paging import LongListPaginator
@@ -143,7 +143,7 @@ class InventoryActivityAdmin(
     list_filter = (
         ("kind", ChoicesDropdownFilter),
         ("item", AutocompleteSelectFilter),
-        ("created_at", RangeDateFilter),
+        ("created_at", RecordedDaysFilter),
     )
     list_filter_submit = True
     search_fields = ("item__name", "item__sku", "job__number", "note")

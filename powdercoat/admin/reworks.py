@@ -16,12 +16,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
-from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
+from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
-from unfold.utils import parse_date_str
 
 from powdercoat import badges, formatting
 from powdercoat.addresses import record_url
+from powdercoat.admin.filters import RecordedDaysFilter
 from powdercoat.admin.mixins import HidesPricesMixin
 from powdercoat.admin.paging import LongListPaginator
 from powdercoat.models import ReworkRecord
@@ -84,36 +84,6 @@ class ResolvedFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(resolved_at__isnull=True)
         return queryset
-
-
-class RecordedDaysFilter(RangeDateFilter):
-    """Recorded between two days, both whole days on the shop's clock.
-
-    unfold's date range compares the moment with the days themselves (`<=` the last day's
-    midnight, in the server's zone, with a naive-datetime warning), so a record at 09:00 on
-    the last day would be left out; here the range runs from the first day's midnight to the
-    midnight after the last, in the shop's time zone, as the reports count them.
-    """
-
-    def queryset(
-        self, request: HttpRequest, queryset: QuerySet[ReworkRecord]
-    ) -> QuerySet[ReworkRecord]:
-        """The records from the first day's start to the last day's end."""
-        first, last = self._day("from"), self._day("to")
-        if first is not None:
-            queryset = queryset.filter(**{f"{self.field_path}__gte": _midnight_before(first)})
-        if last is not None and last < datetime.date.max:
-            after = last + datetime.timedelta(days=1)
-            queryset = queryset.filter(**{f"{self.field_path}__lt": _midnight_before(after)})
-        return queryset
-
-    def _day(self, end: str) -> datetime.date | None:
-        value = self.used_parameters.get(f"{self.parameter_name}_{end}")
-        return parse_date_str(value) if isinstance(value, str) else None
-
-
-def _midnight_before(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 @admin.register(ReworkRecord)

@@ -49,3 +49,26 @@ def test_a_negative_unit_cost_is_refused_on_its_field(company, office_client):
     errors = response.context["adminform"].form.errors
     assert errors["unit_cost"] == ["A unit cost cannot be negative."]
     assert InventoryItem.objects.get(pk=powder.pk).quantity_on_hand == Decimal("10")
+
+
+def test_the_date_filter_keeps_the_whole_last_day(company, office_client):
+    """A ledger row at 17:00 on the last day chosen is listed; one the next morning is not."""
+    import datetime
+
+    from django.utils import timezone
+
+    powder = PowderFactory()
+    rows = list(InventoryActivity.objects.filter(item=powder))
+    opening = rows[0]
+    late = timezone.make_aware(datetime.datetime(2025, 3, 31, 17, 0))
+    InventoryActivity.objects.filter(pk=opening.pk).update(created_at=late)
+    response = office_client.get(
+        reverse("admin:powdercoat_inventoryactivity_changelist"),
+        {"created_at_from": "2025-03-31", "created_at_to": "2025-03-31"},
+    )
+    assert response.context["cl"].result_count == 1
+    response = office_client.get(
+        reverse("admin:powdercoat_inventoryactivity_changelist"),
+        {"created_at_from": "2025-04-01", "created_at_to": "2025-04-01"},
+    )
+    assert response.context["cl"].result_count == 0
