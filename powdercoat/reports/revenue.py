@@ -149,7 +149,10 @@ def _days_to_last_payment() -> ExpressionWrapper[Any]:
     the money that settled the invoice came later (or is dated earlier, when re-entered).
     """
     last_paid_on = (
-        Payment.objects.filter(invoice=OuterRef("pk"), reverses=None, reversal=None)
+        # amount > 0 is "not a reversal row" (the table's check constraint), written so: on
+        # `reverses IS NULL` SQLite read every payment through that column's index instead
+        # of the invoice's few (170 s for a year at 100,000 jobs).
+        Payment.objects.filter(invoice=OuterRef("pk"), amount__gt=0, reversal=None)
         .order_by()
         .values("invoice")
         .annotate(last=Max("paid_on"))
