@@ -5,8 +5,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
-from django.db.models import Count, F, OrderBy, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OrderBy, OuterRef, Subquery, Value, Window
+from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.utils import timezone
 
 from powdercoat.models.choices import (
@@ -133,3 +133,24 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
     def live(self) -> Self:
         """Every invoice but the voided ones."""
         return self.exclude(status=InvoiceStatus.VOID)
+
+
+# -- expressions shared by reads that annotate ------------------------------------------------
+
+
+def customer_display_name(path: str = "") -> Coalesce:
+    """`Customer.display_name` in SQL (the company, else the person), reached through `path`
+    ("" on a customer query, "customer__" on a job's, "job__customer__" on a timeline's)."""
+    return Coalesce(NullIf(F(f"{path}company_name"), Value("")), F(f"{path}contact_name"))
+
+
+def aggregate_per_outer(queryset: models.QuerySet[Any], link: str, aggregate: Any) -> Subquery:
+    """One aggregate over the rows of `queryset` whose `link` is the outer query's row: a
+    correlated subquery to annotate with (NULL when there are none)."""
+    return Subquery(
+        queryset.filter(**{link: OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(value=aggregate)
+        .values("value")
+    )

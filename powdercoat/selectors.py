@@ -11,7 +11,6 @@ from django.db.models import (
     Count,
     F,
     Func,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -42,6 +41,7 @@ from powdercoat.models import (
 )
 from powdercoat.models.choices import ActivityKind, PhotoKind
 from powdercoat.models.jobs import next_stage
+from powdercoat.querysets import aggregate_per_outer
 
 
 def job_needed_prep_stages(job: Job) -> set[str]:
@@ -514,11 +514,4 @@ class _EqualsAnyOf(Func):
 
 def job_count_per_customer() -> Coalesce:
     """How many jobs the outer query's customer has had (an expression to annotate with)."""
-    jobs = (
-        Job.objects.filter(customer=OuterRef("pk"))
-        .order_by()
-        .values("customer")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return Coalesce(Subquery(jobs), Value(0))
+    return Coalesce(aggregate_per_outer(Job.objects.all(), "customer", Count("pk")), Value(0))

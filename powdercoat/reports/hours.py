@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 
 from powdercoat.models import Job, LineItem, StatusChange, TimeEntry
 from powdercoat.models.choices import ItemKind
+from powdercoat.querysets import aggregate_per_outer, customer_display_name
 from powdercoat.reports import FINISHED_STAGES, Period, first_moves_into
 
 # The kind of a job whose items are of different kinds, and of a job without items.
@@ -147,14 +148,8 @@ def hours_report(*, period: Period, job_limit: int = 50) -> HoursReport:
 
 def _hours_logged() -> Coalesce:
     """Every hour logged on the outer query's job (0 when none)."""
-    logged = (
-        TimeEntry.objects.filter(job=OuterRef("pk"))
-        .order_by()
-        .values("job")
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
-    return Coalesce(Subquery(logged), Value(ZERO_HOURS), output_field=HOURS)
+    logged = aggregate_per_outer(TimeEntry.objects.all(), "job", Sum("hours"))
+    return Coalesce(logged, Value(ZERO_HOURS), output_field=HOURS)
 
 
 def _kinds(finished: QuerySet[Job]) -> list[KindHours]:
@@ -216,14 +211,8 @@ def _jobs(finished: QuerySet[Job], limit: int) -> list[JobHours]:
             difference=ExpressionWrapper(F("actual") - F("estimated_hours"), output_field=HOURS)
         )
         .order_by(F("difference").desc(nulls_last=True), F("actual").desc(), "number")
-        .values(
-            "pk",
-            "number",
-            "customer__company_name",
-            "customer__contact_name",
-            "estimated_hours",
-            "actual",
-        )[:limit]
+        .annotate(customer_name=customer_display_name("customer__"))
+        .values("pk", "number", "customer_name", "estimated_hours", "actual")[:limit]
     )
     jobs = []
     for row in rows:
@@ -233,8 +222,7 @@ def _jobs(finished: QuerySet[Job], limit: int) -> list[JobHours]:
             JobHours(
                 job_id=row["pk"],
                 number=row["number"],
-                # As Customer.display_name: the company, else the person.
-                customer_name=row["customer__company_name"] or row["customer__contact_name"],
+                customer_name=row["customer_name"],
                 estimated=estimated,
                 actual=actual,
                 difference=None if estimated is None else actual - estimated,

@@ -4,11 +4,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, Value, Window
-from django.db.models.functions import Coalesce, Lower, NullIf, TruncDate, TruncMonth
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Lower, TruncDate, TruncMonth
 from django.utils import timezone
 
 from powdercoat.models.choices import JobStatus
+from powdercoat.querysets import customer_display_name
 from powdercoat.reports import Period, first_moves_into
 
 # Reaching either of these is when a job counts as delivered for this report: the work is
@@ -110,10 +111,7 @@ def on_time_delivery(*, period: Period, customer_limit: int = 50) -> OnTimeRepor
         finished.filter(has_due_date)
         .values("job__customer_id")
         .annotate(
-            name=Coalesce(
-                NullIf(F("job__customer__company_name"), Value("")),
-                F("job__customer__contact_name"),
-            ),
+            name=customer_display_name("job__customer__"),
             jobs=Count("pk"),
             on_time=Count("pk", filter=on_time),
             late=Count("pk", filter=~on_time),

@@ -38,6 +38,7 @@ from powdercoat.models import (
     StatusChange,
 )
 from powdercoat.models.choices import COATING_CATEGORIES, ActivityKind
+from powdercoat.querysets import customer_display_name
 from powdercoat.reports import FINISHED_STAGES, Period, first_moves_into
 
 ZERO = Decimal("0")
@@ -394,13 +395,15 @@ def _jobs_furthest_from_estimate(
             - F("estimated_tenths") * Value(100),
             jobs_count=Window(Count("pk")),
         )
-        .annotate(distance=Abs("difference_thousandths"))
+        .annotate(
+            distance=Abs("difference_thousandths"),
+            customer_name=customer_display_name("customer__"),
+        )
         .order_by("-distance", "number", "pk")
         .values(
             "pk",
             "number",
-            "customer__company_name",
-            "customer__contact_name",
+            "customer_name",
             "estimated_tenths",
             "usage_total",
             "jobs_count",
@@ -419,7 +422,7 @@ def _jobs_furthest_from_estimate(
             JobVariance(
                 job_id=row["pk"],
                 number=row["number"],
-                customer=row["customer__company_name"] or row["customer__contact_name"],
+                customer=row["customer_name"],
                 estimated_lbs=estimated_lbs,
                 logged_lbs=logged_lbs,
                 difference_lbs=difference,

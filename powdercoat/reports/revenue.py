@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from powdercoat import pricing
 from powdercoat.models import Customer, Invoice, Payment
 from powdercoat.models.choices import UNPAID_INVOICE_STATUSES, InvoiceStatus
+from powdercoat.querysets import aggregate_per_outer, customer_display_name
 from powdercoat.reports import Period
 
 ZERO = Decimal("0.00")
@@ -226,15 +227,6 @@ def _top_customers(
     customer, taken before the limit.
     """
 
-    def per_customer(queryset: QuerySet[Any], customer: str, **aggregate: Any) -> Subquery:
-        (name,) = aggregate
-        return Subquery(
-            queryset.filter(**{customer: OuterRef("pk")})
-            .values(customer)
-            .annotate(**aggregate)
-            .values(name)
-        )
-
     sums = _invoice_sums()
     rows = (
         Customer.objects.filter(
@@ -243,28 +235,26 @@ def _top_customers(
         )
         .annotate(
             invoiced=Coalesce(
-                per_customer(invoices, "customer", invoiced=sums["invoiced"]),
+                aggregate_per_outer(invoices, "customer", sums["invoiced"]),
                 Value(ZERO),
                 output_field=_MONEY,
             ),
-            outstanding=per_customer(invoices, "customer", outstanding=sums["outstanding"]),
-            invoices_count=per_customer(
-                invoices, "customer", invoices_count=sums["invoices_count"]
-            ),
-            paid_count=per_customer(invoices, "customer", paid_count=sums["paid_count"]),
-            days_to_pay=per_customer(invoices, "customer", days_to_pay=sums["days_to_pay"]),
+            outstanding=aggregate_per_outer(invoices, "customer", sums["outstanding"]),
+            invoices_count=aggregate_per_outer(invoices, "customer", sums["invoices_count"]),
+            paid_count=aggregate_per_outer(invoices, "customer", sums["paid_count"]),
+            days_to_pay=aggregate_per_outer(invoices, "customer", sums["days_to_pay"]),
             collected=Coalesce(
-                per_customer(payments, "invoice__customer", collected=Sum("amount")),
+                aggregate_per_outer(payments, "invoice__customer", Sum("amount")),
                 Value(ZERO),
                 output_field=_MONEY,
             ),
+            customer_name=customer_display_name(),
             customers_count=Window(Count("pk")),
         )
         .order_by("-invoiced", "-collected", "company_name", "contact_name", "pk")
         .values(
             "pk",
-            "company_name",
-            "contact_name",
+            "customer_name",
             "invoiced",
             "outstanding",
             "invoices_count",
@@ -281,7 +271,7 @@ def _top_customers(
         customers.append(
             CustomerRevenue(
                 customer_id=row["pk"],
-                customer=row["company_name"] or row["contact_name"],
+                customer=row["customer_name"],
                 **_figures(row, row["collected"]),
             )
         )
