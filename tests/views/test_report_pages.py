@@ -105,6 +105,36 @@ def test_the_weekly_download_has_one_row_per_week_and_stage(company, owner_clien
     assert ["2025-06-02", "Coating", "1", "4.00", "4.00"] in rows
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_section_downloads_as_excel(company, owner_client, slug):
+    """Each section's Excel file opens as a workbook whose sheet has the section's headers."""
+    import openpyxl
+
+    _coated_for(3, due=datetime.date(2025, 6, 3))
+    sections = owner_client.get(_url(slug), PERIOD).context["sections"]
+    assert sections
+    for section in sections:
+        response = owner_client.get(
+            _url(slug), {**PERIOD, "section": section.key, "format": "xlsx"}
+        )
+        assert response.status_code == 200, section.key
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        headers = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+        columns = section.export_columns or section.columns
+        assert headers == [str(column.label) for column in columns], section.key
+
+
+def test_bad_dates_and_a_bad_section_are_each_said_once(company, owner_client):
+    """Two mistakes in one address: two messages, not repeated."""
+    response = owner_client.get(
+        _url("on-time"),
+        {"start": "2025-06-15", "end": "2025-06-01", "format": "csv", "section": "x"},
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown.count("The end date is before the start date.") == 1
+    assert shown.count("That part of the report does not exist.") == 1
+
+
 @pytest.mark.parametrize(
     ("params", "said"),
     [

@@ -188,7 +188,12 @@ class ReportPage(UnfoldSiteViewMixin, TemplateView):
         return can_see_prices(self.request)
 
     def period(self) -> Period:
-        """The period asked for; bad input is said in a message and the default shown."""
+        """The period asked for; bad input is said in a message (once) and the default shown."""
+        if not hasattr(self, "_period"):
+            self._period = self._read_period()
+        return self._period
+
+    def _read_period(self) -> Period:
         form = PeriodForm(self.request.GET)
         default = self.default_period()
         if not form.is_valid():
