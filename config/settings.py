@@ -417,6 +417,12 @@ UNFOLD = {
     "SITE_URL": "/",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
+    # ⌘K finds jobs, customers, quotes and invoices by number or name, a few of each.
+    "COMMAND": {
+        "search_models": False,
+        "search_callback": "powdercoat.admin.command_search.command_search",
+        "show_history": False,
+    },
     "STYLES": [
         lambda request: static("powdercoat/badges.css"),
         lambda request: static("powdercoat/admin.css"),

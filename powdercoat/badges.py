@@ -7,7 +7,7 @@ static/powdercoat/badges.css, keyed by the family and tone names from models/cho
 from datetime import date
 from decimal import Decimal
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -62,14 +62,28 @@ def date_label(day: date | None) -> str:
     return formats.date_format(day) if day else "—"
 
 
-def due_date_label(due: date | None, *, overdue: bool) -> SafeString | str:
-    """A due date, marked in words and colour when it has passed with work still open."""
+def short_date_label(day: date | None) -> str:
+    """A date for a dense list: "Dec 1" in the current year, "Dec 1, 2025" otherwise."""
+    if day is None:
+        return "—"
+    if day.year == timezone.localdate().year:
+        return formats.date_format(day, "M j")
+    return formats.date_format(day)
+
+
+def due_date_label(
+    due: date | None, *, overdue: bool, due_today: bool = False, short: bool = False
+) -> SafeString | str:
+    """A due date, marked in words and colour when it has passed with work still open, and as
+    plainly when the work is due today (`short` drops this year's year, for dense lists)."""
     if due is None:
         return "—"
-    text = date_label(due)
+    text = short_date_label(due) if short else date_label(due)
     if overdue:
         return format_html('<span class="pc-overdue" title="Overdue">⚠ {} · overdue</span>', text)
-    return text
+    if due_today:
+        return format_html('<span class="pc-due-today" title="Due today">◷ {} · today</span>', text)
+    return format_html('<span class="pc-date">{}</span>', text) if short else text
 
 
 def quote_status_badge(status: str) -> SafeString:

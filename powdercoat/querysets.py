@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
-from django.db.models import Count, F, OrderBy, OuterRef, Subquery, Value, Window
+from django.db.models import Count, F, OrderBy, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.utils import timezone
 
@@ -71,6 +71,38 @@ class CatalogProductQuerySet(models.QuerySet["CatalogProduct"]):
         return self.filter(is_active=True)
 
 
+def job_is_open() -> Q:
+    """Work not finished and not cancelled."""
+    return Q(status__in=OPEN_STAGES)
+
+
+def job_is_on_floor() -> Q:
+    """Approved through Quality Check, plus jobs on hold: what is in the shop now."""
+    return Q(status__in=ON_FLOOR_STAGES)
+
+
+def job_is_due_on(day: datetime.date) -> Q:
+    """Open work due on `day`."""
+    return job_is_open() & Q(due_date=day)
+
+
+def job_is_overdue(today: datetime.date | None = None) -> Q:
+    """Open work whose due date has passed in the shop's calendar."""
+    return job_is_open() & Q(due_date__lt=today or timezone.localdate())
+
+
+def job_is_ready_for_pickup() -> Q:
+    """Finished and waiting for the customer."""
+    return Q(status=JobStatus.READY_FOR_PICKUP)
+
+
+def job_is_finished() -> Q:
+    """Completed or already delivered."""
+    return Q(status__in=(JobStatus.COMPLETED, JobStatus.DELIVERED))
+
+
+# The conditions above are also counted side by side (the jobs list's tabs, in one query), so
+# each named filter below is one of them and the two can never disagree.
 class JobQuerySet(models.QuerySet["Job"]):
     def active(self) -> Self:
         """Work still to do: everything before Completed, and jobs on hold."""
@@ -78,24 +110,23 @@ class JobQuerySet(models.QuerySet["Job"]):
 
     def on_floor(self) -> Self:
         """Approved through Quality Check, plus jobs on hold: what is in the shop now."""
-        return self.filter(status__in=ON_FLOOR_STAGES)
+        return self.filter(job_is_on_floor())
 
     def open(self) -> Self:
         """Jobs whose work is not finished and not cancelled."""
-        return self.filter(status__in=OPEN_STAGES)
+        return self.filter(job_is_open())
 
     def overdue(self, today: datetime.date | None = None) -> Self:
         """Open jobs whose due date has passed in the shop's calendar."""
-        today = today or timezone.localdate()
-        return self.open().filter(due_date__lt=today)
+        return self.filter(job_is_overdue(today))
 
     def ready_for_pickup(self) -> Self:
         """Finished and waiting for the customer."""
-        return self.filter(status=JobStatus.READY_FOR_PICKUP)
+        return self.filter(job_is_ready_for_pickup())
 
     def finished(self) -> Self:
         """Completed or already delivered."""
-        return self.filter(status__in=(JobStatus.COMPLETED, JobStatus.DELIVERED))
+        return self.filter(job_is_finished())
 
     def first_of_each(self, field: str, order_by: Sequence[OrderBy], limit: int) -> Self:
         """At most `limit` jobs for each value of `field` (each stage, each priority), the

@@ -28,6 +28,7 @@ from powdercoat.models import (
     Customer,
     InventoryActivity,
     InventoryItem,
+    Invoice,
     Job,
     JobNote,
     JobPhoto,
@@ -35,6 +36,7 @@ from powdercoat.models import (
     LineItemCoat,
     LineItemPrep,
     PartIntake,
+    Quote,
     ReworkRecord,
     TimeEntry,
     Worker,
@@ -414,6 +416,23 @@ def text_starts_with(field: str, prefix: str) -> Q:
     if connection.vendor == "sqlite":
         return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
     return Q(**{f"{field}__startswith": prefix})
+
+
+def jobs_numbered(number_start: str) -> Q:
+    """Jobs whose number begins with `number_start` ("JOB-2612" or a whole number)."""
+    return text_starts_with("number", number_start)
+
+
+def jobs_with_quote_numbered(number_start: str) -> Q:
+    """Jobs converted from a quote whose number begins with `number_start`."""
+    quotes = Quote.objects.filter(text_starts_with("number", number_start), job__isnull=False)
+    return Q(pk__in=quotes.values("job_id"))
+
+
+def jobs_with_invoice_numbered(number_start: str) -> Q:
+    """Jobs billed on an invoice whose number begins with `number_start`."""
+    invoices = Invoice.objects.filter(text_starts_with("number", number_start))
+    return Q(pk__in=invoices.values("job_id"))
 
 
 def search_words(term: str) -> list[str]:

@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -19,9 +19,10 @@ from unfold.contrib.filters.admin import (
     RelatedDropdownFilter,
 )
 from unfold.decorators import display
+from unfold.views import ChangeList
 
 from powdercoat import badges, formatting, selectors
-from powdercoat.admin.filters import JobViewFilter
+from powdercoat.admin.filters import JOB_VIEW_PARAM, JobViewFilter, job_view_counts
 from powdercoat.admin.history import ShopHistoryAdmin
 from powdercoat.admin.items import JobItemsRoom
 from powdercoat.admin.job_materials import JobMaterialsAdminMixin
@@ -30,17 +31,21 @@ from powdercoat.admin.job_paperwork import JobPaperworkAdminMixin
 from powdercoat.admin.job_records import JobRecordsAdminMixin
 from powdercoat.admin.job_rooms import JOB_RECORD_ROOMS
 from powdercoat.admin.mixins import HidesPricesMixin, can_see_prices
+from powdercoat.admin.navigation import JOB_VIEW_COUNTS_ATTRIBUTE
 from powdercoat.admin.once import AppliedOnceAddMixin
 from powdercoat.admin.paging import LongListPaginator
 from powdercoat.admin.spreadsheets import SpreadsheetExportMixin
 from powdercoat.models import Job, Quote, Worker
 from powdercoat.models.choices import WORKFLOW, JobStatus, Priority
 from powdercoat.resources import JobExportResource
+from powdercoat.services import invoices as invoice_services
 from powdercoat.services import jobs as job_services
+from powdercoat.services import quotes as quote_services
 from powdercoat.templatetags.rooms import dialog_button_html
 
-# What a person types to find a job by its number: "JOB-2612-0042", or its start "job-2612".
-JOB_NUMBER_START = re.compile(r"^JOB-\d[\d-]*$")
+# What a person types to find a job by a number: its own ("JOB-2612-0042", or the start
+# "job-2612"), its quote's ("QUO-2612-0007") or an invoice's ("INV-2612-0031").
+DOCUMENT_NUMBER_START = re.compile(r"^(?P<prefix>[A-Z]+)-\d[\d-]*$")
 # A search stops counting its matches here: more is "too many to read", not a figure to trust.
 SEARCH_COUNT_AT_MOST = 10_000
 
@@ -51,6 +56,26 @@ STATUS_ORDER = Case(
     default=Value(len(WORKFLOW) + 1),
     output_field=IntegerField(),
 )
+
+
+def _clipped(text: str, kind: str):
+    """Text cut to its column with an ellipsis, the whole of it on hover."""
+    return format_html('<span class="pc-clip {}" title="{}">{}</span>', kind, text, text)
+
+
+class JobChangeList(ChangeList):
+    """The jobs list, which also keeps its searched and filtered jobs in every tab, so the tabs
+    are counted without reading the filters (and their choices) a second time."""
+
+    jobs_in_every_view: QuerySet[Job]
+
+    def get_queryset(self, request, exclude_parameters=None):
+        """The searched and filtered jobs, then the tab's view of them."""
+        if exclude_parameters is not None:
+            return super().get_queryset(request, exclude_parameters)
+        self.jobs_in_every_view = super().get_queryset(request, [JOB_VIEW_PARAM])
+        view = next(s for s in self.filter_specs if s.expected_parameters() == [JOB_VIEW_PARAM])
+        return view.queryset(request, self.jobs_in_every_view)
 
 
 # -- the job admin ---------------------------------------------------------------------------
@@ -106,7 +131,7 @@ class JobAdmin(
     list_display = (
         "display_number",
         "display_customer",
-        "description",
+        "display_description",
         "display_status",
         "display_priority",
         "display_scheduled",
@@ -131,6 +156,7 @@ class JobAdmin(
         ("due_date", RangeDateFilter),
     )
     list_filter_submit = True
+    search_help_text = _("Job, quote or invoice number, customer, PO or description: every status")
     list_per_page = 50
     # One COUNT per page view instead of two: the unfiltered total adds nothing here.
     show_full_result_count = False
@@ -230,7 +256,8 @@ class JobAdmin(
         )
 
     def get_search_results(self, request, queryset, search_term):
-        """A job number, or the start of one, is found through the number's index.
+        """A job, quote or invoice number, or the start of one, is found through the number's
+        index, in every status (`filters.job_view_of`).
 
         Anything else searches the number, customer, description and PO, every word
         (`selectors.jobs_matching`, which PostgreSQL answers from trigram indexes).
@@ -238,9 +265,29 @@ class JobAdmin(
         term = search_term.strip().upper()
         if not term:
             return queryset, False
-        if JOB_NUMBER_START.match(term):
-            return queryset.filter(selectors.text_starts_with("number", term)), False
+        number = DOCUMENT_NUMBER_START.match(term)
+        by_prefix = {
+            job_services.JOB_NUMBER_PREFIX: selectors.jobs_numbered,
+            quote_services.QUOTE_NUMBER_PREFIX: selectors.jobs_with_quote_numbered,
+            invoice_services.INVOICE_NUMBER_PREFIX: selectors.jobs_with_invoice_numbered,
+        }
+        if number and number["prefix"] in by_prefix:
+            return queryset.filter(by_prefix[number["prefix"]](term)), False
         return queryset.filter(selectors.jobs_matching(search_term)), False
+
+    def changelist_view(self, request, extra_context=None):
+        """The list, and how many jobs each tab holds under the same search and filters."""
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if isinstance(changelist, JobChangeList):
+            jobs = changelist.jobs_in_every_view
+            narrowed = bool(changelist.query.strip()) or any(
+                spec.expected_parameters() != [JOB_VIEW_PARAM] and spec.used_parameters
+                for spec in changelist.filter_specs
+            )
+            counts = job_view_counts(jobs, narrowed=narrowed)
+            setattr(request, JOB_VIEW_COUNTS_ATTRIBUTE, counts)
+        return response
 
     def get_queryset(self, request):
         """Customer joined and workers prefetched: the list runs a fixed number of queries."""
@@ -321,13 +368,26 @@ class JobAdmin(
 
     @display(description=_("scheduled"), ordering="scheduled_date")
     def display_scheduled(self, job):
-        """Scheduled date, written like every other date in the lists."""
-        return badges.date_label(job.scheduled_date)
+        """Scheduled date, this year's without the year, on one line."""
+        return format_html(
+            '<span class="pc-date">{}</span>', badges.short_date_label(job.scheduled_date)
+        )
 
     @display(description=_("customer"), ordering="customer__company_name")
     def display_customer(self, job):
-        """The customer's short name."""
-        return job.customer.display_name
+        """The customer's short name (cut to the column in the list, whole on hover)."""
+        if getattr(self, "list_request", None) is None:
+            return job.customer.display_name
+        return _clipped(job.customer.display_name, "pc-clip-customer")
+
+    @display(description=_("description"), ordering="description")
+    def display_description(self, job):
+        """What the job is, cut to one line in the list and whole on hover."""
+        return _clipped(job.description, "pc-clip-description")
+
+    def get_changelist(self, request, **kwargs):
+        """The list keeps its jobs before the tab narrows them, for the tabs' counts."""
+        return JobChangeList
 
     def get_changelist_instance(self, request):
         """The list is drawn by a copy of this admin that knows the request, for the badges."""
@@ -357,18 +417,27 @@ class JobAdmin(
 
     @display(description=_("due"), ordering="due_date")
     def display_due(self, job):
-        """Due date, marked when overdue."""
-        return badges.due_date_label(job.due_date, overdue=job.is_overdue)
+        """Due date, marked when overdue and when due today."""
+        return badges.due_date_label(
+            job.due_date, overdue=job.is_overdue, due_today=job.is_due_today, short=True
+        )
 
     @display(description=_("workers"))
     def display_workers(self, job):
-        """Names of the assigned workers."""
-        return ", ".join(worker.name for worker in job.assigned_workers.all()) or "—"
+        """The first assigned worker by first name and how many more; every name on hover."""
+        names = [worker.name for worker in job.assigned_workers.all()]
+        if not names:
+            return "—"
+        first = names[0].split()[0] if names[0].split() else names[0]
+        shown = names[0] if len(names) == 1 else f"{first} +{len(names) - 1}"
+        return format_html(
+            '<span class="pc-clip pc-clip-workers" title="{}">{}</span>', ", ".join(names), shown
+        )
 
     @display(description=_("price"), ordering="total_price")
     def display_price(self, job):
         """The job's total price."""
-        return formatting.money_text(job.total_price)
+        return format_html('<span class="pc-num">{}</span>', formatting.money_text(job.total_price))
 
     # -- job page fields ----------------------------------------------------------------------
 

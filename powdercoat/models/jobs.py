@@ -237,6 +237,11 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
             and self.due_date < timezone.localdate()
         )
 
+    @property
+    def is_due_today(self) -> bool:
+        """Due today in the shop's calendar and the work is not finished."""
+        return self.status not in CLOSED_STAGES and self.due_date == timezone.localdate()
+
     # What the pages say about each move lives on its transition (`custom`): the button's label
     # (with {stage}, the stage it leads to), the verb of a refusal ("cannot be …"), whether its
     # note is a required reason, and whether the shop-floor pages (phone, bump page) offer it.

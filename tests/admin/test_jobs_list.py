@@ -9,9 +9,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from powdercoat.admin.filters import JOB_VIEWS
 from powdercoat.models import Job
-from powdercoat.models.choices import JobStatus, Priority
-from tests.factories import CustomerFactory, LineItemFactory, WorkerFactory, job_at
+from powdercoat.models.choices import ON_FLOOR_STAGES, OPEN_STAGES, JobStatus, Priority
+from powdercoat.services.jobs import job_cancel, job_set_status
+from tests.factories import (
+    CustomerFactory,
+    LineItemFactory,
+    QuoteFactory,
+    WorkerFactory,
+    invoiced_job,
+    job_at,
+)
 
 pytestmark = pytest.mark.django_db
 LIST_URL = reverse("admin:powdercoat_job_changelist")
@@ -75,7 +84,7 @@ def test_tabs_are_shown_with_the_active_one_marked(company, office_client):
     ]
     assert [name for name, cls in tabs if "active" in cls] == ["overdue"]
     for label in ("All", "On Floor", "Due Today", "Overdue", "Ready for Pickup", "Completed"):
-        assert f">\n                        {label}\n" in html or f">{label}<" in html
+        assert re.search(rf">\s*{label}\s*(<span class=\"pc-tab-count\"|</a>)", html), label
 
 
 def test_search_finds_by_number_customer_description_and_po(company, office_client):
@@ -310,7 +319,8 @@ def test_list_query_count_does_not_grow_with_rows(company, office_client):
     """3 jobs or 40 jobs (each with workers): the same, pinned number of SQL queries.
 
     Settings, session, user, the user's two permission lookups, the worker filter's choices,
-    the count, the page of jobs (customer joined) and their workers (one prefetch).
+    the count, the page of jobs (customer joined), their workers (one prefetch) and the
+    tabs' counts (one query for all of them).
     """
     workers = [WorkerFactory() for _ in range(3)]
 
@@ -322,4 +332,186 @@ def test_list_query_count_does_not_grow_with_rows(company, office_client):
     few = _list_queries(office_client)
     make_jobs(37)
     many = _list_queries(office_client)
-    assert few == many == 9
+    assert few == many == 10
+
+
+# -- tabs and filters together, search everywhere, tab counts (issue 17) ---------------------
+
+TAB_MEMBERS = {
+    "all": lambda job, today: True,
+    "on_floor": lambda job, today: job.status in ON_FLOOR_STAGES,
+    "due_today": lambda job, today: job.status in OPEN_STAGES and job.due_date == today,
+    "overdue": lambda job, today: job.status in OPEN_STAGES and job.due_date < today,
+    "ready": lambda job, today: job.status == JobStatus.READY_FOR_PICKUP,
+    "completed": lambda job, today: job.status in (JobStatus.COMPLETED, JobStatus.DELIVERED),
+}
+
+
+def _one_job_of_each_status_and_due_day() -> list[Job]:
+    """Every status, each due yesterday, today and next week: 39 jobs."""
+    today = timezone.localdate()
+    jobs = []
+    for status in JobStatus:
+        for days in (-1, 0, 7):
+            due = today + timedelta(days=days)
+            if status == JobStatus.CANCELLED:
+                job = job_at(JobStatus.PENDING, due_date=due)
+                job_cancel(job=job, user=None, reason="Customer changed their mind")
+                jobs.append(Job.objects.get(pk=job.pk))
+            else:
+                jobs.append(job_at(status, due_date=due, held_at=JobStatus.CURING))
+    return jobs
+
+
+@pytest.mark.parametrize("tab", list(TAB_MEMBERS))
+def test_every_tab_and_status_filter_combine(company, office_client, tab):
+    """A tab and a status filter together show the jobs that are in both, for every status;
+    the tab's count in the same page agrees with the rows of the tab."""
+    jobs = _one_job_of_each_status_and_due_day()
+    today = timezone.localdate()
+    for status in JobStatus:
+        response = office_client.get(LIST_URL, {"view": tab, "status__exact": status.value})
+        expected = {
+            job.number for job in jobs if job.status == status and TAB_MEMBERS[tab](job, today)
+        }
+        assert set(_numbers(response)) == expected, (tab, status)
+    response = office_client.get(LIST_URL, {"view": tab})
+    expected = {job.number for job in jobs if TAB_MEMBERS[tab](job, today)}
+    assert set(_numbers(response)) == expected
+    counts = _tab_counts(office_client.get(LIST_URL, {"view": "all", "q": "JOB-"}))
+    assert counts[tab] == len(expected)
+
+
+def _tab_counts(response) -> dict[str, int]:
+    """The count each tab shows, by the tab's view."""
+    html = response.content.decode()
+    return {
+        view: int(count)
+        for view, count in re.findall(
+            r'<a href="[^"]*\?view=(\w+)[^"]*"[^>]*>\s*[^<]*<span class="pc-tab-count" '
+            r'data-count="(\d+)"',
+            html,
+        )
+    }
+
+
+def test_apply_filters_keeps_the_tab(company, office_client):
+    """The filter panel's form carries the tab as a checked choice, so *Apply Filters*
+    submits it with the filters instead of falling back to On Floor."""
+    html = office_client.get(LIST_URL, {"view": "completed"}).content.decode()
+    form = html[html.index('id="filter-form"') :]
+    form = form[: form.index("</form>")]
+    radios = re.findall(r'<input type="radio" name="view" value="(\w+)"([^>]*)>', form)
+    checked = [
+        value for value, attributes in radios if re.search(r"\schecked(?=[\s/=]|$)", attributes)
+    ]
+    assert len(radios) == len(JOB_VIEWS)
+    assert checked == ["completed"]
+
+
+def test_a_tab_keeps_the_search_and_filters_and_starts_at_page_one(company, office_client):
+    """Clicking another tab keeps what was typed and filtered, and drops the page number."""
+    job_at(JobStatus.DELIVERED)
+    html = office_client.get(
+        LIST_URL, {"view": "all", "status__exact": "delivered", "q": "JOB", "p": "2"}
+    ).content.decode()
+    link = re.search(r'<a href="([^"]*\?view=on_floor[^"]*)"', html).group(1)
+    assert "status__exact=delivered" in link
+    assert "q=JOB" in link
+    assert "p=2" not in link
+
+
+def test_from_the_all_tab_a_status_filter_finds_delivered_jobs(company, office_client):
+    """All + Status = Delivered lists the delivered jobs (it said "No results" before)."""
+    delivered = [job_at(JobStatus.DELIVERED) for _ in range(3)]
+    job_at(JobStatus.COATING)
+    response = office_client.get(LIST_URL, {"view": "all", "status__exact": "delivered"})
+    assert sorted(_numbers(response)) == sorted(job.number for job in delivered)
+
+
+def test_a_search_looks_through_every_status_and_the_tabs_say_where(company, office_client):
+    """Typed from the list's first page (On Floor), a search finds delivered and pending jobs
+    too, and the tabs count where the results sit; a tab then narrows the results."""
+    harbor = CustomerFactory(company_name="Harbor Marine")
+    delivered = job_at(JobStatus.DELIVERED, customer=harbor)
+    coating = job_at(JobStatus.COATING, customer=harbor)
+    pending = job_at(JobStatus.PENDING, customer=harbor)
+    job_at(JobStatus.COATING)
+    response = office_client.get(LIST_URL, {"q": "harbor"})
+    assert set(_numbers(response)) == {delivered.number, coating.number, pending.number}
+    counts = _tab_counts(response)
+    assert counts == {
+        "all": 3,
+        "on_floor": 1,
+        "due_today": counts["due_today"],
+        "overdue": counts["overdue"],
+        "ready": 0,
+        "completed": 1,
+    }
+    narrowed = office_client.get(LIST_URL, {"q": "harbor", "view": "completed"})
+    assert _numbers(narrowed) == [delivered.number]
+
+
+def test_a_new_search_from_a_tab_leaves_the_tab_behind(company, office_client):
+    """The search box does not carry the tab it was typed in: its form has no view field."""
+    html = office_client.get(LIST_URL, {"view": "ready"}).content.decode()
+    form = html[html.index('id="changelist-search"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="view"' not in form
+
+
+def test_a_quote_or_invoice_number_finds_its_job(company, office_client):
+    """QUO-… finds the job converted from that quote and INV-… the job billed on that
+    invoice, in any case and whatever the job's status."""
+    invoice = invoiced_job()
+    job = invoice.job
+    job_set_status(job=job, user=None, status=JobStatus.DELIVERED, note="setup")
+    other = job_at(JobStatus.COATING)
+    quote = QuoteFactory(customer=job.customer, job=job)
+    for term in (quote.number, quote.number.lower(), invoice.number):
+        assert _numbers(office_client.get(LIST_URL, {"q": term})) == [job.number], term
+    assert other.number not in _numbers(office_client.get(LIST_URL, {"q": "INV-"}))
+
+
+def test_tabs_count_work_in_hand_and_leave_history_uncounted(company, office_client):
+    """Without a search, On Floor, Due Today, Overdue and Ready carry counts; All and
+    Completed, which grow forever, do not."""
+    today = timezone.localdate()
+    job_at(JobStatus.COATING, due_date=today)
+    job_at(JobStatus.SANDBLASTING, due_date=today - timedelta(days=2))
+    job_at(JobStatus.READY_FOR_PICKUP)
+    job_at(JobStatus.DELIVERED)
+    counts = _tab_counts(office_client.get(LIST_URL))
+    assert counts == {"on_floor": 2, "due_today": 1, "overdue": 1, "ready": 1}
+
+
+def test_due_today_is_marked_as_plainly_as_overdue(company, office_client):
+    """Open work due today says "today" in its own colour; finished work due today does not."""
+    today = timezone.localdate()
+    due = job_at(JobStatus.COATING, due_date=today)
+    done = job_at(JobStatus.COMPLETED, due_date=today)
+    html = office_client.get(LIST_URL, {"view": "all"}).content.decode()
+    rows = {
+        match.group(1): match.group(0)
+        for match in re.finditer(r"<tr[^>]*>.*?(JOB-\d{4}-\d{4}).*?</tr>", html, re.S)
+    }
+    assert 'class="pc-due-today"' in rows[due.number]
+    assert "today" in rows[due.number]
+    assert "pc-due-today" not in rows[done.number]
+
+
+def test_long_text_is_cut_to_one_line_and_whole_on_hover(company, office_client):
+    """A long description and customer name sit in one-line cells with the whole text as
+    the hover title; four workers show as the first and "+3"."""
+    workers = [WorkerFactory(name=f"Worker{index} Surname") for index in range(4)]
+    long_text = "Replacement machine guards for the whole second production line " * 2
+    job = job_at(
+        JobStatus.COATING,
+        description=long_text.strip(),
+        customer=CustomerFactory(company_name="Arkansas River Parks Authority and Friends"),
+        assigned_workers=workers,
+    )
+    html = office_client.get(LIST_URL).content.decode()
+    assert f'class="pc-clip pc-clip-description" title="{job.description}"' in html
+    assert 'title="Arkansas River Parks Authority and Friends"' in html
+    assert re.search(r'pc-clip-workers" title="[^"]*Worker3 Surname">Worker0 \+3<', html)
