@@ -4,7 +4,9 @@ Imports read human column names ("Coverage rate"), find existing rows by their n
 (SKU, email, name) so a second import updates instead of duplicating, and never write a status
 or a computed figure. Every problem is reported as "row N, Column: what is wrong, got 'value'",
 where N is the row number the spreadsheet program shows (the column names are row 1, so the
-first data row is row 2). A file with any problem imports nothing.
+first data row is row 2). A file with any problem imports nothing. A row that would add a second
+record of a name the list already has (in other capitals, under another key) is a warning
+instead, in the same words: the preview shows it and Confirm import still adds the row.
 """
 
 import logging
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
@@ -45,6 +48,7 @@ from powdercoat.models.choices import (
     COATING_CATEGORIES,
     ActivityKind,
     CoatLayer,
+    InventoryCategory,
     InvoiceStatus,
     ItemKind,
     JobStatus,
@@ -78,6 +82,14 @@ def header_key(text) -> str:
 def _chunks(values: list, size: int = _KEY_CHUNK):
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def folded(value) -> str:
+    """Text as two records are compared for looking alike: trimmed, inner spaces made single,
+    capitals left out ("  Gloss  BLACK " and "gloss black" are the same)."""
+    if value is None:
+        return ""
+    return " ".join(str(value).split()).casefold()
 
 
 # -- columns -------------------------------------------------------------------------------------
@@ -137,8 +149,18 @@ def column(model: type[models.Model], name: str, label: str, **limits) -> Field:
 # -- the shared machinery ------------------------------------------------------------------------
 
 
+class SpreadsheetRowResult(RowResult):
+    """One row's outcome, with the warnings a person should read before confirming."""
+
+    def __init__(self):
+        super().__init__()
+        #: What may be wrong with a row that can still be imported (it looks like a record the
+        #: shop already has), each a sentence naming the row and column.
+        self.warnings: list[str] = []
+
+
 class SpreadsheetResult(Result):
-    """The outcome of an import, with its problems and notes in plain words."""
+    """The outcome of an import, with its problems, warnings and notes in plain words."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,10 +186,16 @@ class SpreadsheetResult(Result):
             )
         return found
 
+    def warnings(self) -> list[str]:
+        """Every row's warnings, in file order: rows that can be imported but look like
+        records the shop already has."""
+        return [warning for row in self.rows for warning in getattr(row, "warnings", ())]
+
     def outcome(self) -> "ImportOutcome":
         """What the import page shows of this result, small enough to keep (see ImportOutcome)."""
         problems = self.problems()
         rows = self.valid_rows() if not problems else []
+        warnings = self.warnings() if not problems else []
         return ImportOutcome(
             {
                 "total_rows": self.total_rows,
@@ -175,10 +203,17 @@ class SpreadsheetResult(Result):
                 "problems": problems[: ImportOutcome.SHOWN],
                 "problem_count": len(problems),
                 "notes": self.notes[: ImportOutcome.SHOWN],
+                "warnings": warnings[: ImportOutcome.SHOWN],
+                "warning_count": len(warnings),
                 "headers": [str(header) for header in self.diff_headers],
                 # The cells' changes as import-export drew them: its HTML escapes the values.
+                # Warnings are plain text, escaped where the page shows them.
                 "rows": [
-                    {"kind": row.import_type, "cells": [str(cell) for cell in row.diff or ()]}
+                    {
+                        "kind": row.import_type,
+                        "cells": [str(cell) for cell in row.diff or ()],
+                        "warnings": [str(text) for text in getattr(row, "warnings", ())],
+                    }
                     for row in rows[: ImportOutcome.SHOWN_ROWS]
                 ],
                 "row_count": len(rows),
@@ -204,10 +239,10 @@ def _diff_cell(cell: str) -> str:
 
 
 class ImportOutcome:
-    """What a preview or an import found, as the import page shows it: totals, problems, notes and
-    the first rows' changes. A plain dict inside, so a background import keeps it in a JSONField
-    (SpreadsheetImport.outcome) and the page draws it the same way as a preview made in the
-    request.
+    """What a preview or an import found, as the import page shows it: totals, problems, warnings,
+    notes and the first rows' changes. A plain dict inside, so a background import keeps it in a
+    JSONField (SpreadsheetImport.outcome) and the page draws it the same way as a preview made in
+    the request.
     """
 
     KINDS = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_SKIP)
@@ -234,6 +269,15 @@ class ImportOutcome:
         return self.data.get("notes", [])
 
     @property
+    def warnings(self) -> list[str]:
+        """Rows that can be imported but look like records the shop already has."""
+        return self.data.get("warnings", [])
+
+    @property
+    def more_warnings(self) -> int:
+        return max(0, self.data.get("warning_count", 0) - len(self.warnings))
+
+    @property
     def totals(self) -> dict[str, int]:
         return self.data.get("totals", {})
 
@@ -247,9 +291,14 @@ class ImportOutcome:
 
     @property
     def rows(self) -> list[dict]:
-        """The first rows that will change, each cell's change as safe HTML."""
+        """The first rows that will change, each cell's change as safe HTML, with the row's
+        warnings as plain text."""
         return [
-            {"kind": row["kind"], "cells": [_diff_cell(cell) for cell in row["cells"]]}
+            {
+                "kind": row["kind"],
+                "cells": [_diff_cell(cell) for cell in row["cells"]],
+                "warnings": row.get("warnings", []),
+            }
             for row in self.data.get("rows", [])
         ]
 
@@ -290,13 +339,20 @@ class SpreadsheetResource(resources.ModelResource):
     """Base of the importable lists: human columns, natural keys, plain messages, all or nothing.
 
     Subclasses declare their columns with `column(...)`, list them in `Meta.fields` (which is
-    also the export order) and name the key in `Meta.import_id_fields`.
+    also the export order), name the key in `Meta.import_id_fields` and, in
+    `look_alike_fields`, what a new row should not share with a stored record.
     """
 
     #: Other column names accepted for a column: {"Opening stock": "quantity_on_hand"}.
     header_aliases: dict[str, str] = {}
     #: One paragraph for the import page: what the key is and what is left alone.
     import_help: str = ""
+    #: Model fields a new row should not share with a stored record under another key (a name
+    #: in other capitals, a powder's colour code), compared as `folded` text. The preview warns
+    #: about such a row; it is still imported, as the shop may really want two.
+    look_alike_fields: tuple[str, ...] = ()
+    #: A record of this list with its article, as a warning names it.
+    look_alike_noun = gettext_lazy("a record")
 
     class Meta:
         skip_unchanged = True
@@ -321,6 +377,12 @@ class SpreadsheetResource(resources.ModelResource):
         self._new_instances: list = []
         self._changed_instances: list = []
         self._import_fields: list | None = None
+        #: Stored records by what they may not share: {field: {folded text: [values]}}.
+        self._look_alikes: dict[str, dict[str, list[dict]]] = {}
+        #: The same for this file's rows so far: {field: {folded text: row number}}.
+        self._file_look_alikes: dict[str, dict[str, int]] = {}
+        self._row_instance = None
+        self._row_texts_before: dict[str, str] = {}
         #: Called with each row's number as it is read: a background import reports progress.
         self.on_row = None
 
@@ -328,6 +390,11 @@ class SpreadsheetResource(resources.ModelResource):
     def get_result_class(cls):
         """Results that can say what went wrong in words."""
         return SpreadsheetResult
+
+    @classmethod
+    def get_row_result_class(cls):
+        """Row results that can carry warnings."""
+        return SpreadsheetRowResult
 
     @classmethod
     def get_display_name(cls):
@@ -596,6 +663,131 @@ class SpreadsheetResource(resources.ModelResource):
             text = text[:1].lower() + text[1:]
         return text
 
+    # -- look-alikes ----------------------------------------------------------------------------
+
+    def look_alike_read_fields(self) -> list[str]:
+        """The model fields read from each stored record: the compared ones and the key."""
+        names = list(self.look_alike_fields)
+        for name in self.get_import_id_fields():
+            attribute = self.fields[name].attribute
+            if attribute not in names:
+                names.append(attribute)
+        return names
+
+    def look_alike_texts(self, values: dict) -> dict[str, str]:
+        """What a record should not share with another, by field, as `folded` text; an empty
+        value is shared by many records and not compared."""
+        texts = {}
+        for name in self.look_alike_fields:
+            text = folded(values.get(name))
+            if text:
+                texts[name] = text
+        return texts
+
+    def look_alike_column(self, name: str, values: dict) -> str:
+        """The column a warning about `name` points at."""
+        field = self._field_for(name)
+        return field.column_name if field is not None else name
+
+    def describe_record(self, values: dict) -> str:
+        """A stored record as a warning names it, by its key: "SKU 'TIG-9005-GL'"."""
+        return self.describe_key(self.instance_key(self._meta.model(**values)))
+
+    def look_alike_problem(self, name: str, values: dict, stored: list[dict]) -> str:
+        """What a warning says of a row whose `name` is already a stored record's."""
+        which = self.describe_record(stored[0])
+        if len(stored) > 1:
+            which = _("%(which)s and %(count)s more") % {"which": which, "count": len(stored) - 1}
+        return _(
+            "%(thing)s named '%(value)s' already exists (%(which)s); this row would make a "
+            "second one. If they are the same, give this row %(key)s to update it instead."
+        ) % {
+            "thing": self.look_alike_noun_of(stored[0]),
+            "value": self.look_alike_shown(name, values),
+            "which": which,
+            "key": self.describe_record(stored[0]),
+        }
+
+    def look_alike_in_file(self, name: str, values: dict, earlier: int) -> str:
+        """What a warning says of a row whose `name` an earlier row of the file already has."""
+        return _(
+            "row %(earlier)s of this file also has %(thing)s named '%(value)s'; importing both "
+            "gives two."
+        ) % {
+            "earlier": earlier,
+            "thing": self.look_alike_noun_of(values),
+            "value": self.look_alike_shown(name, values),
+        }
+
+    def look_alike_shown(self, name: str, values: dict) -> str:
+        """The compared value as the row has it, for a warning to quote."""
+        return str(values.get(name) or "").strip()
+
+    def look_alike_noun_of(self, values: dict) -> str:
+        """The record with its article, as a warning names it ("a powder")."""
+        return str(self.look_alike_noun)
+
+    def before_import(self, dataset, **kwargs):
+        """Read what every stored record may not share, in one query, before a row is saved
+        (so a row saved by this import is never taken for a stored record)."""
+        super().before_import(dataset, **kwargs)
+        self._look_alikes = {}
+        self._file_look_alikes = {}
+        if not self.look_alike_fields:
+            return
+        records = self.get_queryset().order_by("pk").values("pk", *self.look_alike_read_fields())
+        for values in records:
+            for name, text in self.look_alike_texts(values).items():
+                self._look_alikes.setdefault(name, {}).setdefault(text, []).append(values)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        """Remember the row's record, and what it shared before the file changed it."""
+        super().after_init_instance(instance, new, row, **kwargs)
+        self._row_instance = instance
+        self._row_texts_before = {} if new else self.look_alike_texts(self._values_of(instance))
+
+    def _values_of(self, instance) -> dict:
+        values = {name: getattr(instance, name) for name in self.look_alike_read_fields()}
+        return {"pk": instance.pk, **values}
+
+    def after_import_row(self, row, row_result, **kwargs):
+        """Warn about a new or changed row that gives its record a name (or another value of
+        `look_alike_fields`) a stored record or an earlier row already has."""
+        super().after_import_row(row, row_result, **kwargs)
+        if not self.look_alike_fields or row_result.import_type not in (
+            RowResult.IMPORT_TYPE_NEW,
+            RowResult.IMPORT_TYPE_UPDATE,
+        ):
+            return
+        instance = self._row_instance
+        values = self._values_of(instance)
+        line = self.line_of(kwargs.get("row_number", 0))
+        # A record named once in the row's warnings is not named again for another field.
+        named = {instance.pk} if instance.pk is not None else set()
+        for name, text in self.look_alike_texts(values).items():
+            if self._row_texts_before.get(name) == text:
+                continue  # the record's own value, not changed by this file
+            earlier = self._file_look_alikes.setdefault(name, {}).setdefault(text, line)
+            matches = self._look_alikes.get(name, {}).get(text, [])
+            if matches:
+                stored = [other for other in matches if other["pk"] not in named]
+                if not stored:
+                    continue
+                named.update(other["pk"] for other in stored)
+                problem = self.look_alike_problem(name, values, stored)
+            elif earlier != line:
+                problem = self.look_alike_in_file(name, values, earlier)
+            else:
+                continue
+            row_result.warnings.append(
+                _("row %(row)s, %(column)s: %(problem)s")
+                % {
+                    "row": line,
+                    "column": self.look_alike_column(name, values),
+                    "problem": problem,
+                }
+            )
+
     # -- saving ---------------------------------------------------------------------------------
 
     #: New and changed rows are written together once every row has been read, instead of
@@ -740,6 +932,9 @@ class CustomerResource(SpreadsheetResource):
     )
 
     bulk_new_rows = True
+    # A customer is known by its company name, or by its contact's name when it has no company.
+    look_alike_fields = ("company_name", "contact_name")
+    look_alike_noun = gettext_lazy("a customer")
 
     class Meta:
         model = Customer
@@ -800,6 +995,30 @@ class CustomerResource(SpreadsheetResource):
         name = " / ".join(part for part in key[1:] if part)
         return _("the name '%(name)s' and no email") % {"name": name}
 
+    def look_alike_texts(self, values):
+        """The name the customer goes by (company, else contact), as `folded` text."""
+        text = folded(values.get("company_name")) or folded(values.get("contact_name"))
+        return {"display_name": text} if text else {}
+
+    def look_alike_column(self, name, values):
+        """Company name for a company, else Contact name."""
+        field = "company_name" if folded(values.get("company_name")) else "contact_name"
+        return self.fields[field].column_name
+
+    def look_alike_shown(self, name, values):
+        """The company name, else the contact's name, as the row has it."""
+        company = str(values.get("company_name") or "").strip()
+        return company or str(values.get("contact_name") or "").strip()
+
+    def describe_record(self, values):
+        """ "the email 'a@b.example'", or "the name 'Acme / Jo Smith' and no email"."""
+        email = str(values.get("email") or "").strip()
+        if email:
+            return _("the email '%(email)s'") % {"email": email}
+        parts = (values.get("company_name"), values.get("contact_name"))
+        name = " / ".join(str(part).strip() for part in parts if part and str(part).strip())
+        return _("the name '%(name)s' and no email") % {"name": name}
+
     def filter_export(self, queryset, **kwargs):
         """Each customer's open balance, worked out in the same query."""
         owed = (
@@ -834,6 +1053,9 @@ class WorkerResource(SpreadsheetResource):
         "A row whose Name matches a worker updates that worker; other rows add workers. Login "
         "is never read: link a login on the worker's page."
     )
+
+    look_alike_fields = ("name",)
+    look_alike_noun = gettext_lazy("a worker")
 
     class Meta:
         model = Worker
@@ -884,6 +1106,8 @@ class InventoryItemResource(SpreadsheetResource):
         "in the stock ledger. For existing items it is left alone; change stock through "
         "Inventory → Activity."
     )
+    look_alike_fields = ("name", "color_code")
+    look_alike_noun = gettext_lazy("an inventory item")
 
     class Meta:
         model = InventoryItem
@@ -911,6 +1135,42 @@ class InventoryItemResource(SpreadsheetResource):
             "notes",
         )
         import_id_fields = ["sku"]
+
+    def look_alike_read_fields(self):
+        """The compared fields and the SKU, and the category a warning names."""
+        return [*super().look_alike_read_fields(), "category"]
+
+    def look_alike_noun_of(self, values):
+        """ "a powder", "a primer", "a clear" ...: the item's category."""
+        try:
+            kind = InventoryCategory(values.get("category")).label
+        except ValueError:
+            return super().look_alike_noun_of(values)
+        return _("a %(kind)s") % {"kind": str(kind).lower()}
+
+    def look_alike_problem(self, name, values, stored):
+        """A shared colour code may well be another finish of the colour: a note to check."""
+        if name != "color_code":
+            return super().look_alike_problem(name, values, stored)
+        which = _("%(name)s (%(key)s)") % {
+            "name": stored[0]["name"],
+            "key": self.describe_record(stored[0]),
+        }
+        if len(stored) > 1:
+            which = _("%(which)s and %(count)s more") % {"which": which, "count": len(stored) - 1}
+        return _(
+            "%(code)s is already the colour code of %(which)s; check this row is not the same "
+            "powder under another SKU (the same colour in another finish is fine)."
+        ) % {"code": self.look_alike_shown(name, values), "which": which}
+
+    def look_alike_in_file(self, name, values, earlier):
+        """Two rows of one colour code: a note to check they are not the same powder."""
+        if name != "color_code":
+            return super().look_alike_in_file(name, values, earlier)
+        return _(
+            "row %(earlier)s of this file also has the colour code %(code)s; check the two rows "
+            "are not the same powder (the same colour in another finish is fine)."
+        ) % {"earlier": earlier, "code": self.look_alike_shown(name, values)}
 
     def import_instance(self, instance, row, **kwargs):
         """Read the row; a new item's On hand becomes its opening stock, an existing one's is
@@ -982,6 +1242,9 @@ class PrepServiceResource(SpreadsheetResource):
         "Priced is Per sq ft or Flat per part; Job stage is Sandblasting, Masking / Taping, "
         "Cleaning or empty."
     )
+
+    look_alike_fields = ("name",)
+    look_alike_noun = gettext_lazy("a prep service")
 
     class Meta:
         model = PrepService
@@ -1128,6 +1391,9 @@ class CatalogProductResource(SpreadsheetResource):
         "PPS-2974:clear'; Prep services are names separated by semicolons, like "
         "'Sandblasting; Masking / Taping'. Images are added on the product's page."
     )
+
+    look_alike_fields = ("name",)
+    look_alike_noun = gettext_lazy("a product")
 
     class Meta:
         model = CatalogProduct

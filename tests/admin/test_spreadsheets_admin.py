@@ -8,6 +8,7 @@ import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from powdercoat.models import Customer, InventoryActivity, InventoryItem
 from powdercoat.models.choices import ActivityKind, InventoryCategory
@@ -229,6 +230,57 @@ def test_preview_shows_tags_as_text(company, office_client):
     assert customer.notes == "<script>alert('x')</script>"
     change_page = office_client.get(reverse("admin:powdercoat_customer_change", args=[customer.pk]))
     assert "<script>alert('x')</script>" not in change_page.content.decode()
+
+
+def test_preview_warns_about_a_row_named_like_a_stored_powder_and_confirm_still_adds_it(
+    company, office_client
+):
+    """The warning, escaped, is listed above the preview and under its row (only that row);
+    Confirm import adds the second powder, as a warning does not refuse the file."""
+    PowderFactory(sku="P-1001", name="Gloss <b>Black</b>", color_code="RAL 9005")
+    data = csv_bytes(
+        [
+            ["SKU", "Name", "Category", "Unit", "Unit cost"],
+            ["P-2001", "gloss <b>black</b>", "Powder", "lb", "11.75"],
+            ["P-2002", "Traffic Yellow RAL 1023", "Powder", "lb", "14.60"],
+        ]
+    )
+    preview = upload(office_client, ITEMS, "powders.csv", data)
+    page = preview.content.decode()
+    warning = escape(
+        "row 2, Name: a powder named 'gloss <b>black</b>' already exists (SKU 'P-1001'); this "
+        "row would make a second one. If they are the same, give this row SKU 'P-1001' to "
+        "update it instead."
+    )
+    assert "Check these rows before you confirm" in page
+    assert page.count(warning) == 2
+    assert page.count('data-testid="row-warning"') == 1
+    assert "<b>black</b>" not in page
+    assert preview.context["confirm_form"] is not None
+
+    done = confirm(office_client, ITEMS, preview)
+    assert "Imported 2 new and 0 updated inventory items" in done.content.decode()
+    names = InventoryItem.objects.values_list("name", flat=True)
+    assert sorted(name.casefold() for name in names if "black" in name.casefold()) == [
+        "gloss <b>black</b>",
+        "gloss <b>black</b>",
+    ]
+
+
+def test_preview_of_new_rows_shows_no_look_alike_warning(company, office_client):
+    """Rows unlike anything stored get the preview without the warning box."""
+    PowderFactory(sku="P-1001", name="Gloss Black RAL 9005", color_code="RAL 9005")
+    data = csv_bytes(
+        [
+            ["SKU", "Name", "Category", "Unit", "Unit cost", "Colour code"],
+            ["P-2002", "Traffic Yellow RAL 1023", "Powder", "lb", "14.60", "RAL 1023"],
+        ]
+    )
+    preview = upload(office_client, ITEMS, "powders.csv", data)
+    page = preview.content.decode()
+    assert "This file has 1 row: 1 new" in page
+    assert "Check these rows before you confirm" not in page
+    assert 'data-testid="row-warning"' not in page
 
 
 def _customers_csv(*rows) -> bytes:
