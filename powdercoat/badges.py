@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from powdercoat.formatting import money_text
+from powdercoat.formatting import money_text, percent_text
 from powdercoat.models.choices import (
     INVOICE_STATUS_FAMILY,
     PRIORITY_TONE,
@@ -112,7 +112,7 @@ def rush_surcharge_change_text(
     if became_rush:
         if not percent:
             return "Rush: the shop's rush surcharge is 0%, so the price is unchanged."
-        rate = f"{Decimal(percent).normalize():f}%"
+        rate = percent_text(percent)
         if not with_money:
             return f"Rush surcharge of {rate} added to the price."
         return f"Rush surcharge of {rate} added: +{money_text(amount)}."

@@ -1,7 +1,8 @@
-"""How the shop writes its numbers on every page, document and message: money, amounts, hours.
+"""How the shop writes its numbers on every page, document and message: money, percents,
+amounts, hours.
 
 One home for these, so the Materials tab, the phone's usage page, the demand report and the
-stock questions all write "7.5 lb" the same way.
+stock questions all write "7.5 lb" the same way, and no page prints a Decimal's own "1E+1".
 """
 
 from decimal import Decimal
@@ -10,6 +11,22 @@ from django.utils import formats
 from django.utils.translation import gettext
 
 from powdercoat.models import InventoryActivity, PartIntake
+
+
+def number_text(value: Decimal | int | float | str) -> str:
+    """A figure as people write it, without trailing zeros or an exponent: 10, 12.5, 8.25, 0.
+
+    (`Decimal("10.00").normalize()` is `Decimal("1E+1")`, which prints as "1E+1".)
+    """
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+def percent_text(value: Decimal | int | float | str) -> str:
+    """A rate in percent: 10%, 12.5%, 100%."""
+    return f"{number_text(value)}%"
 
 
 def money_text(amount: Decimal, *, places: int = 2) -> str:
@@ -44,7 +61,7 @@ def stock_change_text(activity: InventoryActivity) -> str:
 
 def hours_text(value: Decimal) -> str:
     """Hours without trailing zeros, to the quarter-hour's precision: 4, 5.5, 0.25."""
-    return f"{Decimal(value).quantize(Decimal('0.01')).normalize():f}"
+    return number_text(Decimal(value).quantize(Decimal("0.01")))
 
 
 def intake_count_text(intake: PartIntake) -> str:

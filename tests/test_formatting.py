@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from powdercoat import formatting
 from powdercoat.formatting import amount_text, hours_text, money_text
 
 
@@ -45,3 +46,22 @@ def test_amounts_keep_one_decimal_and_drop_trailing_zeros(value, unit, signed, e
 def test_hours_drop_trailing_zeros(hours, expected):
     """Hours read as people say them."""
     assert hours_text(hours) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("10.00"), "10"),
+        (Decimal("1E+1"), "10"),
+        (Decimal("12.50"), "12.5"),
+        (Decimal("100"), "100"),
+        (Decimal("8.25"), "8.25"),
+        (Decimal("0.00"), "0"),
+        (Decimal("-0.0"), "0"),
+        (Decimal("1E+3"), "1000"),
+    ],
+)
+def test_numbers_are_written_without_trailing_zeros_or_exponents(value, text):
+    """10.00 is "10", 1E+1 is "10", 12.50 is "12.5"; percent_text adds the sign."""
+    assert formatting.number_text(value) == text
+    assert formatting.percent_text(value) == f"{text}%"

@@ -238,14 +238,14 @@ class InventoryItemAdmin(
             source = _("typed in")
         elif item.specific_gravity and item.film_thickness_mils:
             source = _("from SG %(sg)s at %(mils)s mils") % {
-                "sg": f"{item.specific_gravity.normalize()}",
-                "mils": f"{item.film_thickness_mils.normalize()}",
+                "sg": formatting.number_text(item.specific_gravity),
+                "mils": formatting.number_text(item.film_thickness_mils),
             }
         else:
             source = _("shop default")
         efficiency = item.efficiency_percent(company.default_transfer_efficiency)
-        return _("%(rate)s sq ft/lb (%(source)s), %(eff)s%% transfer efficiency") % {
+        return _("%(rate)s sq ft/lb (%(source)s), %(eff)s transfer efficiency") % {
             "rate": rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
             "source": source,
-            "eff": efficiency.normalize(),
+            "eff": formatting.percent_text(efficiency),
         }

@@ -22,7 +22,6 @@ from powdercoat.admin.widgets import DatePickerWidget
 from powdercoat.models import CompanySettings, Invoice, Job, Payment
 from powdercoat.models.base import plausible_date
 from powdercoat.models.choices import PaymentMethod
-from powdercoat.services import invoices as invoice_services
 
 
 def get_invoice_or_404(object_id, queryset=None) -> Invoice:
@@ -55,7 +54,7 @@ class CreateInvoiceForm(OnceDialogForm):
             "job": self.job,
             "item_count": self.job.items.count(),
             "tax_exempt": exempt,
-            "tax_rate": invoice_services.percent_label(company.tax_rate),
+            "tax_rate": formatting.number_text(company.tax_rate),
             "terms_days": company.payment_terms_days,
             "due_date": timezone.localdate(timezone=company.zone)
             + timedelta(days=company.payment_terms_days),

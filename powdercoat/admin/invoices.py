@@ -275,29 +275,28 @@ class InvoiceAdmin(InvoiceActionsAdminMixin, SpreadsheetExportMixin, ShopHistory
     @display(description=_("price"))
     def price_summary(self, invoice):
         """Items total, discount, rush fee, tax, total, paid and balance, one line each."""
-        rates = invoice_services
         rows = [(_("Items total"), formatting.money_text(invoice.subtotal))]
         if invoice.discount_amount:
             rows.append(
                 (
-                    _("Discount %(p)s%%") % {"p": rates.percent_label(invoice.discount_percent)},
+                    _("Discount %(p)s") % {"p": formatting.percent_text(invoice.discount_percent)},
                     f"−{formatting.money_text(invoice.discount_amount)}",
                 )
             )
         if invoice.rush_surcharge_amount:
             rows.append(
                 (
-                    _("Rush fee %(p)s%%")
-                    % {"p": rates.percent_label(invoice.rush_surcharge_percent)},
+                    _("Rush fee %(p)s")
+                    % {"p": formatting.percent_text(invoice.rush_surcharge_percent)},
                     formatting.money_text(invoice.rush_surcharge_amount),
                 )
             )
-        if rates.invoice_is_tax_exempt(invoice):
+        if invoice_services.invoice_is_tax_exempt(invoice):
             rows.append((_("Tax"), _("Tax exempt")))
         else:
             rows.append(
                 (
-                    _("Tax %(p)s%%") % {"p": rates.percent_label(invoice.tax_rate_percent)},
+                    _("Tax %(p)s") % {"p": formatting.percent_text(invoice.tax_rate_percent)},
                     formatting.money_text(invoice.tax_amount),
                 )
             )

@@ -24,7 +24,7 @@ from powdercoat.admin.forms import CustomerChoiceField, get_job_or_404
 from powdercoat.admin.mixins import can_see_prices
 from powdercoat.admin.once import Done, OnceDialogForm, applied_once
 from powdercoat.admin.rooms import allowed_by
-from powdercoat.formatting import amount_text
+from powdercoat.formatting import amount_text, percent_text
 from powdercoat.models import Customer, InventoryActivity, InventoryItem, Job
 from powdercoat.models.choices import InventoryCategory, InventoryUnit, JobStatus
 from powdercoat.selectors import job_materials
@@ -238,13 +238,13 @@ class JobMaterialsAdminMixin:
                 (
                     messages.INFO,
                     _(
-                        "The job keeps its %(job)s%% discount; %(name)s's pricing tier is "
-                        "%(tier)s%%. Change it on the Price tab if it should follow."
+                        "The job keeps its %(job)s discount; %(name)s's pricing tier is "
+                        "%(tier)s. Change it on the Price tab if it should follow."
                     )
                     % {
-                        "job": job.discount_percent.normalize(),
+                        "job": percent_text(job.discount_percent),
                         "name": customer.display_name,
-                        "tier": customer.discount_percent.normalize(),
+                        "tier": percent_text(customer.discount_percent),
                     },
                 )
             )

@@ -476,14 +476,15 @@ class JobAdmin(
         if job.discount_amount:
             rows.append(
                 (
-                    _("Discount %(p)s%%") % {"p": job.discount_percent.normalize()},
+                    _("Discount %(p)s") % {"p": formatting.percent_text(job.discount_percent)},
                     f"−{formatting.money_text(job.discount_amount)}",
                 )
             )
         if job.rush_surcharge_amount:
             rows.append(
                 (
-                    _("Rush surcharge %(p)s%%") % {"p": job.rush_surcharge_percent.normalize()},
+                    _("Rush surcharge %(p)s")
+                    % {"p": formatting.percent_text(job.rush_surcharge_percent)},
                     formatting.money_text(job.rush_surcharge_amount),
                 )
             )

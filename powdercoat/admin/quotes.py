@@ -239,26 +239,26 @@ class QuoteAdmin(
         """Items total, discount, rush fee, tax and total, one line each."""
         if quote.pk is None:
             return _("Worked out from the items when the quote is saved.")
-        percent = quote_services.percent_text
+        percent = formatting.percent_text
         rows = [(_("Items total"), formatting.money_text(quote.subtotal))]
         if quote.discount_percent:
             rows.append(
                 (
-                    _("Discount %(p)s%%") % {"p": percent(quote.discount_percent)},
+                    _("Discount %(p)s") % {"p": percent(quote.discount_percent)},
                     f"−{formatting.money_text(quote.discount_amount)}",
                 )
             )
         if quote.rush_surcharge_percent:
             rows.append(
                 (
-                    _("Rush fee %(p)s%%") % {"p": percent(quote.rush_surcharge_percent)},
+                    _("Rush fee %(p)s") % {"p": percent(quote.rush_surcharge_percent)},
                     formatting.money_text(quote.rush_surcharge_amount),
                 )
             )
         if quote_services.quote_is_tax_exempt(quote):
             tax_label = _("Tax (customer is tax exempt)")
         else:
-            tax_label = _("Tax %(p)s%%") % {"p": percent(quote.tax_rate_percent)}
+            tax_label = _("Tax %(p)s") % {"p": percent(quote.tax_rate_percent)}
         rows.append((tax_label, formatting.money_text(quote.tax_amount)))
         rows.append((_("Total"), formatting.money_text(quote.total)))
         return format_html(

@@ -20,7 +20,7 @@ from django_fsm import can_proceed
 
 from powdercoat import pricing
 from powdercoat.documents.pdf import render_pdf
-from powdercoat.formatting import money_text
+from powdercoat.formatting import money_text, number_text
 from powdercoat.models import (
     CompanySettings,
     Customer,
@@ -367,11 +367,6 @@ def invoice_void(*, invoice: Invoice, reason: str, user: User | None) -> Invoice
 # -- the document and sending it -------------------------------------------------------------
 
 
-def percent_label(value: Decimal) -> str:
-    """A rate as people write it: 8.25, 10, 12.5 (no trailing zeros)."""
-    return f"{Decimal(value).normalize():f}"
-
-
 def invoice_is_tax_exempt(invoice: Invoice) -> bool:
     """No tax was charged because the customer is exempt (not because the shop's rate is 0)."""
     return invoice.tax_rate_percent == 0 and invoice.customer.tax_exempt
@@ -387,9 +382,9 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             "job": invoice.job,
             "lines": list(invoice.lines.all()),
             "payments": invoice_payments_in_order(invoice),
-            "discount_rate": percent_label(invoice.discount_percent),
-            "rush_rate": percent_label(invoice.rush_surcharge_percent),
-            "tax_rate": percent_label(invoice.tax_rate_percent),
+            "discount_rate": number_text(invoice.discount_percent),
+            "rush_rate": number_text(invoice.rush_surcharge_percent),
+            "tax_rate": number_text(invoice.tax_rate_percent),
             "customer_tax_exempt": invoice_is_tax_exempt(invoice),
             "terms_days": (invoice.due_date - invoice.invoice_date).days,
         },

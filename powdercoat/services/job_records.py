@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from powdercoat import badges
+from powdercoat.formatting import number_text
 from powdercoat.models import (
     Job,
     JobNote,
@@ -181,7 +182,7 @@ def time_entry_add(
         raise ValidationError("The hours must be more than zero.")
     if hours > MAX_HOURS_PER_ENTRY:
         raise ValidationError(
-            f"{hours.normalize():f} hours is more than a day; log each day as its own entry."
+            f"{number_text(hours)} hours is more than a day; log each day as its own entry."
         )
     return TimeEntry.objects.create(
         job=job,

@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from powdercoat.documents.pdf import render_pdf
+from powdercoat.formatting import number_text
 from powdercoat.models import (
     CompanySettings,
     Customer,
@@ -48,12 +49,6 @@ _REASON_LENGTH = 100
 
 def _label(quote: Quote) -> str:
     return str(QuoteStatus(quote.status).label)
-
-
-def percent_text(value: Decimal) -> str:
-    """A percentage without trailing zeros, as documents print it: 8.25, 10, 0."""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # -- details and price -----------------------------------------------------------------------
@@ -167,9 +162,9 @@ def quote_pdf(*, quote: Quote) -> bytes:
             "items": list(quote_lines(quote)),
             "tax_exempt": quote_is_tax_exempt(quote),
             "rates": {
-                "discount": percent_text(quote.discount_percent),
-                "rush": percent_text(quote.rush_surcharge_percent),
-                "tax": percent_text(quote.tax_rate_percent),
+                "discount": number_text(quote.discount_percent),
+                "rush": number_text(quote.rush_surcharge_percent),
+                "tax": number_text(quote.tax_rate_percent),
             },
         },
         document=f"quote {quote.number}",
