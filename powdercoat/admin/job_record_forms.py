@@ -98,10 +98,17 @@ class TimeEntryForm(RecordDialogForm):
         self.fields["work_date"].initial = timezone.localdate()
         if self.job.status in WORKFLOW:
             self.fields["stage"].initial = self.job.status
-        # Whoever logs in as a worker most often logs their own time.
+        # Whoever logs in as a worker most often logs their own time; an office login logs
+        # the crew's, so a job worked by one person offers that person. With a crew of several
+        # nobody is chosen: a pre-selected wrong name would be recorded unread.
         own = Worker.objects.filter(user_id=request.user.pk, is_active=True).first()
+        crew = list(
+            self.job.assigned_workers.filter(is_active=True).values_list("pk", flat=True)[:2]
+        )
         if own is not None:
             self.fields["worker"].initial = own.pk
+        elif len(crew) == 1:
+            self.fields["worker"].initial = crew[0]
 
 
 # Nothing is chosen for the person: a pre-selected reason would be recorded unread.

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -66,6 +66,11 @@ class PricedDocument(models.Model):
 def default_valid_until() -> date:
     """Quotes hold for 30 days from today unless the office says otherwise."""
     return timezone.localdate() + timedelta(days=QUOTE_VALID_DAYS)
+
+
+def _quote_has_items(quote: models.Model) -> bool:
+    """The Send and Approve condition (django-fsm-2 passes the instance as a plain model)."""
+    return cast("Quote", quote).has_items()
 
 
 class Quote(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, TimeStampedModel):
@@ -159,6 +164,10 @@ class Quote(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, TimeS
         """Still open but its valid-until date has gone by (in the shop's calendar)."""
         return self.status in OPEN_QUOTE_STATUSES and self.valid_until < timezone.localdate()
 
+    def has_items(self) -> bool:
+        """At least one line item: a quote with nothing on it is neither sent nor approved."""
+        return self.pk is not None and self.items.exists()
+
     # -- transitions -------------------------------------------------------------------------
 
     # The quote page's buttons and refusals take their words from here (`custom`), as the job's do;
@@ -167,6 +176,7 @@ class Quote(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, TimeS
         field=status,
         source=QuoteStatus.DRAFT,
         target=QuoteStatus.SENT,
+        conditions=[_quote_has_items],
         custom={"label": _("Send by email"), "verb": _("sent")},
     )
     def send(self) -> None:
@@ -176,6 +186,7 @@ class Quote(ConcurrentTransitionMixin, StatusGuardedModel, PricedDocument, TimeS
         field=status,
         source=OPEN_QUOTE_STATUSES,
         target=QuoteStatus.APPROVED,
+        conditions=[_quote_has_items],
         custom={"label": _("Approve"), "verb": _("approved")},
     )
     def approve(self) -> None:

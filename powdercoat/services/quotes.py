@@ -32,7 +32,13 @@ from powdercoat.models import (
     StatusChange,
 )
 from powdercoat.models.base import history_by, transition_words
-from powdercoat.models.choices import CustomerType, JobStatus, Priority, QuoteStatus
+from powdercoat.models.choices import (
+    OPEN_QUOTE_STATUSES,
+    CustomerType,
+    JobStatus,
+    Priority,
+    QuoteStatus,
+)
 from powdercoat.services.items import line_items_copy
 from powdercoat.services.jobs import job_create, job_set_status
 from powdercoat.services.notifications import Attachment, email_after_commit
@@ -198,11 +204,12 @@ def quote_send(*, quote: Quote, user: User | None) -> Quote:
     The email leaves once the change is committed and is written to the quote's email log,
     with the reason if the mail server refused it (the quote stays Sent either way).
     """
+    if quote.status in (QuoteStatus.DRAFT, QuoteStatus.SENT):
+        _check_sendable(quote)  # first, so an empty Draft is told what it lacks
     if quote.status != QuoteStatus.SENT and not can_proceed(quote.send):
         raise ValidationError(
             f"{quote.number} is {_label(quote)}; only a Draft or Sent quote can be sent."
         )
-    _check_sendable(quote)
     company = CompanySettings.load()
     body = render_to_string(
         "powdercoat/emails/quote.txt",
@@ -268,9 +275,9 @@ def _save_move(quote: Quote, *, from_status: str, user: User | None, reason: str
 @transaction.atomic
 def quote_approve(*, quote: Quote, user: User | None, note: str = "") -> Quote:
     """The customer accepted the quote (from Draft or Sent)."""
-    _check_move(quote, quote.approve)
-    if not quote.items.exists():
+    if quote.status in OPEN_QUOTE_STATUSES and not quote.has_items():
         raise ValidationError(f"{quote.number} has no line items; there is nothing to approve.")
+    _check_move(quote, quote.approve)
     from_status = quote.status
     quote.approve()
     _save_move(quote, from_status=from_status, user=user, reason=note or "Approved")

@@ -146,6 +146,19 @@ def test_shop_floor_logs_own_time_from_start_and_end(company, floor_client, floo
     assert "over the estimate" in summary
 
 
+def test_the_office_logging_time_is_offered_the_jobs_only_worker(company, office_client):
+    """Without a worker of their own, the office is offered the job's one assigned worker; a
+    crew of two offers nobody (a wrong name would be recorded unread)."""
+    solo = WorkerFactory(name="Dana Prep")
+    WorkerFactory(name="Aaron Blaster")
+    job = job_at(JobStatus.COATING, assigned_workers=[solo])
+    dialog = office_client.get(_action_url(job, "log-time"), HTTP_HX_REQUEST="true")
+    assert form_data(dialog.content.decode())["worker"] == str(solo.pk)
+    crew = job_at(JobStatus.COATING, assigned_workers=[solo, WorkerFactory(name="Eli Oven")])
+    dialog = office_client.get(_action_url(crew, "log-time"), HTTP_HX_REQUEST="true")
+    assert form_data(dialog.content.decode()).get("worker", "") == ""
+
+
 def test_time_refused_by_the_service_is_shown_in_the_dialog(company, floor_client):
     """An end before the start comes back in the dialog with the reason; nothing is stored."""
     worker = WorkerFactory()

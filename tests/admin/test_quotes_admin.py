@@ -257,6 +257,18 @@ def test_only_allowed_buttons_are_offered(company, office_client, status, prospe
     assert _buttons(office_client, _quote(status, **fields)) == expected
 
 
+def test_a_quote_with_no_items_offers_neither_send_nor_approve(company, office_client):
+    """An empty Draft can be rejected or printed, not sent or approved; its first item brings
+    both buttons; and the addresses behind them refuse the empty quote in words."""
+    quote = QuoteFactory()
+    assert _buttons(office_client, quote) == ["Reject", "Download PDF"]
+    refused = _post_dialog(office_client, quote, "approve")
+    assert "has no line items" in refused.content.decode()
+    assert Quote.objects.get(pk=quote.pk).status == QuoteStatus.DRAFT
+    QuoteLineItemFactory(quote=quote, quantity=1, unit_price=Decimal("40"))
+    assert _buttons(office_client, quote) == ["Send by email", "Approve", "Reject", "Download PDF"]
+
+
 def test_send_button_emails_the_quote(company, office_client, django_capture_on_commit_callbacks):
     """The dialog names the address; sending marks the quote Sent and mails the PDF."""
     quote = _quote(customer=CustomerFactory(email="buyer@harbor.example"))
