@@ -6,7 +6,17 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -56,6 +66,14 @@ STATUS_ORDER = Case(
     default=Value(len(WORKFLOW) + 1),
     output_field=IntegerField(),
 )
+
+
+def _pk_or_none(object_id) -> int | None:
+    """The job id in an address, or None for one that is not a number (the page says 404)."""
+    try:
+        return int(object_id)
+    except (TypeError, ValueError):
+        return None
 
 
 def _clipped(text: str, kind: str):
@@ -167,6 +185,7 @@ class JobAdmin(
 
     # Form.
     form = JobForm
+    change_form_outer_before_template = "admin/powdercoat/job/header.html"
     autocomplete_fields = ("customer",)
     filter_horizontal = ("assigned_workers",)
     readonly_fields = (
@@ -212,22 +231,22 @@ class JobAdmin(
     # The job's records, each a tab of its own beside the details (job_rooms.py).
     inlines = (JobItemsRoom, *JOB_RECORD_ROOMS, StatusTimelineInline)
 
-    # Status buttons on the job page.
-    # The bar keeps what people press every day; rarer moves wait under "More" so the bar
-    # fits the screen.
+    # Status buttons on the job page. The next move (Advance, or Resume for a held job) comes
+    # first and is the one primary button; the bar keeps what people press every day, and the
+    # rest waits under "More", so the bar never crushes the job's title at 1280 px.
     actions_detail = (
-        "quick_change_job",
         "advance_job",
-        "hold_job",
         "resume_job",
+        "quick_change_job",
         "log_material",
-        "create_invoice",
-        "open_invoice",
         "print_work_order",
         {
             "title": _("More"),
             "icon": "more_horiz",
             "items": [
+                "hold_job",
+                "create_invoice",
+                "open_invoice",
                 "cancel_job",
                 "reopen_job",
                 "set_job_status",
@@ -384,6 +403,39 @@ class JobAdmin(
     def display_description(self, job):
         """What the job is, cut to one line in the list and whole on hover."""
         return _clipped(job.description, "pc-clip-description")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The job page, under a header that says which job this is (see job/header.html)."""
+        extra_context = dict(extra_context or {})
+        job = Job.objects.select_related("customer").filter(pk=_pk_or_none(object_id)).first()
+        if job is not None:
+            extra_context["job_header"] = self._header(request, job)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _header(self, request, job: Job) -> dict:
+        """Number, customer, status, priority, due date and, for those who see prices, the
+        total and what is still owed on its invoices."""
+        header = {
+            "job": job,
+            "status": badges.status_badge(job.status),
+            "priority": badges.priority_badge(job.priority),
+            "due": badges.due_date_label(
+                job.due_date, overdue=job.is_overdue, due_today=job.is_due_today
+            ),
+            "customer_url": (
+                reverse("admin:powdercoat_customer_change", args=[job.customer_id])
+                if self._sees_customers(request)
+                else ""
+            ),
+            "is_rush": job.priority == Priority.RUSH,
+        }
+        if can_see_prices(request):
+            invoiced = job.invoices.live().aggregate(owed=Sum("balance"), count=Count("pk"))
+            header["total"] = formatting.money_text(job.total_price)
+            header["balance"] = (
+                formatting.money_text(invoiced["owed"]) if invoiced["count"] else None
+            )
+        return header
 
     def get_changelist(self, request, **kwargs):
         """The list keeps its jobs before the tab narrows them, for the tabs' counts."""

@@ -1,11 +1,15 @@
 """The job page (SPEC J3, J8): items with coats and prep, the timeline, and the status buttons."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from unfold.enums import ActionVariant
 
+from powdercoat import formatting
 from powdercoat.models import Job, StatusChange
 from powdercoat.models.choices import JobStatus, Priority
 from powdercoat.services.jobs import job_advance
@@ -17,6 +21,7 @@ from tests.factories import (
     PowderFactory,
     PrepServiceFactory,
     WorkerFactory,
+    invoiced_job,
     job_at,
 )
 from tests.helpers import form_data, page_actions
@@ -280,3 +285,67 @@ def test_job_page_queries_do_not_grow_with_items(company, office_client):
         return len(captured)
 
     assert queries_for(1) == queries_for(12)
+
+
+# -- the header and the bar (issue 17) ---------------------------------------------------------
+
+
+def _header(html: str) -> str:
+    """The job page's header block, as text with single spaces."""
+    start = html.index('data-testid="job-header"')
+    block = html[start : html.index("</dl>", start)]
+    return " ".join(re.sub(r"<[^>]+>", " ", block).split())
+
+
+def test_the_header_says_which_job_this_is(company, office_client):
+    """Number, customer, description, status, the Rush badge, an overdue due date, the total
+    and what its invoices still owe."""
+    invoice = invoiced_job(
+        customer=CustomerFactory(company_name="Ridge Cycles"),
+        description="Swingarm and rims",
+        priority=Priority.RUSH,
+        due_date=timezone.localdate() - timedelta(days=2),
+    )
+    job = Job.objects.get(pk=invoice.job_id)
+    html = office_client.get(_change_url(job)).content.decode()
+    header = _header(html)
+    for text in (job.number, "Ridge Cycles", "Swingarm and rims", "⚡ Rush", "overdue"):
+        assert text in header, text
+    assert "pc-job-header--rush" in html
+    assert f"Total {formatting.money_text(job.total_price)}" in header
+    assert f"Balance {formatting.money_text(invoice.balance)}" in header
+
+
+def test_the_header_marks_due_today_and_a_job_not_yet_invoiced(company, office_client):
+    """Due today is said in words; a job without an invoice says so instead of a balance."""
+    job = job_at(JobStatus.COATING, due_date=timezone.localdate())
+    header = _header(office_client.get(_change_url(job)).content.decode())
+    assert "today" in header
+    assert "Balance not invoiced" in header
+
+
+def test_shop_floor_sees_the_header_without_money(company, floor_client):
+    """The header names the job for Shop Floor too, with no total and no balance."""
+    job = job_at(JobStatus.COATING)
+    LineItemFactory(job=job, quantity=2, unit_price=Decimal("120"))
+    header = _header(floor_client.get(_change_url(job)).content.decode())
+    assert job.number in header
+    for money_word in ("Total", "Balance", "$"):
+        assert money_word not in header
+
+
+def test_the_next_move_leads_the_bar_and_rarer_buttons_wait_under_more(company, office_client):
+    """Advance is the first button and the only primary one; Hold and Create invoice sit in
+    the More menu; a held job leads with Resume."""
+    job = job_at(JobStatus.COMPLETED)
+    LineItemFactory(job=job, quantity=1, unit_price=Decimal("50"))
+    actions = office_client.get(_change_url(job)).context["actions_detail"]
+    top = [str(action["title"]) for action in actions]
+    assert top[0].startswith("Advance to")
+    more = next(action for action in actions if action.get("items"))
+    assert "Create invoice" in [str(item["title"]) for item in more["items"]]
+    primary = [a for a in actions if "items" not in a and a.get("variant") == ActionVariant.PRIMARY]
+    assert [str(a["title"]) for a in primary] == [top[0]]
+    held = job_at(JobStatus.ON_HOLD, held_at=JobStatus.COATING)
+    held_actions = office_client.get(_change_url(held)).context["actions_detail"]
+    assert str(held_actions[0]["title"]) == "Resume at Coating"
