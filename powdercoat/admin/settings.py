@@ -115,6 +115,13 @@ class CompanySettingsAdmin(ModelAdmin):
                 "classes": ["tab"],
             },
         ),
+        (
+            _("Invoice PDF"),
+            {
+                "fields": ("remit_to", "payment_instructions"),
+                "classes": ["tab"],
+            },
+        ),
     )
     # "Preview work order" beside Save: it posts the form to the preview address in a new tab.
     actions_submit_line = ("preview_work_order",)

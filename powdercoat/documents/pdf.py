@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
+from django.utils.text import Truncator
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
@@ -34,9 +35,39 @@ def local_file_path(file: FieldFile | None) -> str:
 
 
 def letterhead(company: CompanySettings | None = None) -> dict[str, Any]:
-    """What every document's header and footer show: name, logo, address and contacts."""
+    """What the documents print about the shop: name, logo, address and contacts in the header,
+    the footer line, and where an invoice says to mail a check."""
     company = company or CompanySettings.load()
-    return {"company": company, "logo_path": local_file_path(company.logo)}
+    return {
+        "company": company,
+        "logo_path": local_file_path(company.logo),
+        "footer_line": footer_line(company),
+        "remit_to": remit_to(company),
+    }
+
+
+def remit_to(company: CompanySettings) -> str:
+    """Where an invoice tells customers to mail a check: the remit-to address, or else the
+    company's name and address ("" when the company has no address either)."""
+    if company.remit_to.strip():
+        return company.remit_to.strip()
+    if company.address.strip():
+        return f"{company.name}\n{company.address.strip()}"
+    return ""
+
+
+def footer_line(company: CompanySettings) -> str:
+    """The words at the foot of every page: the company's name, then its footer note.
+
+    Shops often begin the note with their own name ("Ironclad Powder Coating · 1840 Foundry
+    Road"); such a note is printed on its own, so the footer names the company only once.
+    """
+    name = company.name.strip()
+    note = Truncator(company.work_order_footer.strip()).chars(160)
+    if note and name and name.casefold() in note.casefold():
+        return note
+    name = Truncator(name).chars(80)
+    return " · ".join(part for part in (name, note) if part)
 
 
 def _resolve(uri: str, rel: str) -> str:

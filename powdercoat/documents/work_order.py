@@ -37,6 +37,7 @@ from powdercoat.models.choices import CoatLayer, Finish, Priority
 # Priorities printed in red capitals (the word is printed too: colour is never the only sign).
 LOUD_PRIORITIES = (Priority.URGENT, Priority.RUSH)
 POWDERS_PER_ROW = 3
+BLANK_ITEM_ROWS = 9
 
 
 # -- where the QR codes lead ------------------------------------------------------------------
@@ -260,7 +261,9 @@ def blank_work_order_pdf(*, company: CompanySettings | None = None) -> bytes:
                 .order_by("name")
                 .values_list("name", flat=True)
             ),
-            "item_rows": range(10),
+            # Nine lines for items: with the shop's header note, every prep service and the
+            # damage box, that is what still leaves the terms and signatures on the one sheet.
+            "item_rows": range(BLANK_ITEM_ROWS),
         },
         document="the blank work order",
     )
@@ -342,7 +345,12 @@ def sample_work_order_pdf(*, company: CompanySettings, logo_path: str = "") -> b
         job=job,
         items=items,
         company=company,
-        intake=PartIntake(expected_count=7, actual_count=7, received_at=now),
+        intake=PartIntake(
+            expected_count=7,
+            actual_count=7,
+            received_at=now,
+            condition_notes="Light surface rust on two chair legs; old paint flaking on the base.",
+        ),
         workers=["Alex", "Sam"],
         prices_allowed=True,
         contact_allowed=True,

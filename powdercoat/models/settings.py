@@ -115,6 +115,24 @@ class CompanySettings(models.Model):
         _("rush surcharge %"), "25", _("Added to a job's price while its priority is Rush.")
     )
 
+    # Invoice PDF: how the customer pays (SPEC V3).
+    remit_to = models.TextField(
+        _("remit-to address"),
+        blank=True,
+        help_text=_(
+            "Where customers mail their checks, if not to the address above. Leave it empty "
+            "and invoices print the company address."
+        ),
+    )
+    payment_instructions = models.TextField(
+        _("payment instructions"),
+        blank=True,
+        help_text=_(
+            "Other ways to pay, printed on every invoice: bank transfer details, paying by "
+            "card over the phone, and so on."
+        ),
+    )
+
     # Powder maths defaults (SPEC I2).
     default_coverage_sqft_per_lb = models.DecimalField(
         _("default coverage (sq ft/lb)"),

@@ -52,8 +52,6 @@ def test_the_powder_page_writes_its_transfer_efficiency(company, office_client, 
 def test_the_invoice_page_writes_its_discount(company, office_client, stored, shown):
     """The invoice's price lines say "Discount 10%"."""
     invoice = invoiced_job(discount_percent=Decimal(stored))
-    text = _text(
-        office_client.get(reverse("admin:powdercoat_invoice_change", args=[invoice.pk]))
-    )
+    text = _text(office_client.get(reverse("admin:powdercoat_invoice_change", args=[invoice.pk])))
     assert f"Discount {shown}" in text
     assert not re.search(r"\dE[+-]\d", text)
