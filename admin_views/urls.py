@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from admin_views.views import documents, mobile, priority_board, qr, shop_display
+from admin_views.views import documents, mobile, priority_board, qr, shop_display, wizard
 from admin_views.views.health import healthz
 from admin_views.views.home import home
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path("jobs/<str:number>/bump/", qr.job_bump, name="job_bump"),
     path("inventory/usage/", qr.material_usage, name="material_usage"),
     path("inventory/usage/<int:pk>/", qr.material_usage_logged, name="material_usage_logged"),
+    # The item wizard's powder picker asks this as a person types (SPEC L3).
+    path("inventory/powders/search/", wizard.powder_search, name="powder_search"),
     # The original product's addresses of the shop pages (SPEC S6); the display keeps ?key=.
     re_path(
         r"^Jobs/ShopDisplay/?$",

@@ -3,7 +3,8 @@
 The draft lives in the session between steps, so Back and Next keep what was typed and
 Cancel leaves the job untouched; only the last step writes, through `line_item_save`.
 The same views serve jobs, quotes and job templates: the admin site mounts them under each
-one's admin (`item_wizard_urls`, admin_views/sites.py).
+one's admin (`item_wizard_urls`, admin_views/sites.py). `powder_search` answers the coats
+step's powder picker (admin_views/static/admin_views/wizard.js).
 """
 
 import posixpath
@@ -11,16 +12,19 @@ import secrets
 from copy import deepcopy
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import floatformat
 from django.urls import path, reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 from unfold.views import UnfoldModelAdminViewMixin
 
@@ -33,7 +37,7 @@ from powdercoat.drafts import (
     draft_powder_estimate,
     draft_price,
 )
-from powdercoat.models import CompanySettings, Job
+from powdercoat.models import CompanySettings, InventoryItem, Job
 from powdercoat.models.choices import ItemKind
 from powdercoat.services import estimators
 from powdercoat.services.items import (
@@ -51,6 +55,8 @@ from powdercoat.services.submissions import (
 )
 
 SESSION_KEY = "item_wizard"
+# Powders the picker lists for one search; typing more narrows it down.
+POWDER_RESULTS = 20
 # Drafts kept per session; older abandoned ones are dropped.
 MAX_OPEN_DRAFTS = 8
 
@@ -280,7 +286,7 @@ class ItemWizardStepView(ItemWizardBase):
             if "_finish_catalog" in request.POST and step == "catalog":
                 catalog_entry = CatalogEntry(**form.cleaned_data)
             return self.finish(token, draft, step, form, catalog_entry)
-        if {"_vision", "_reprice", "_more_coats"} & set(request.POST):
+        if {"_vision", "_reprice", "_more_coats", "_shape_area"} & set(request.POST):
             return HttpResponseRedirect(self.step_url(token, step))
         return HttpResponseRedirect(self.step_url(token, self.neighbour(draft, step, +1)))
 
@@ -469,6 +475,7 @@ class ItemEstimateView(ItemWizardStepView):
         draft = ItemDraft.from_session(deepcopy(entry["draft"]))
         step = request.POST.get("_step", "")
         errors = []
+        form = None
         if step in ESTIMATE_STEPS:
             form = self.build_form(step, draft, data=request.POST)
             if step == "size" and isinstance(form, steps.PhotoSizeForm):
@@ -479,10 +486,47 @@ class ItemEstimateView(ItemWizardStepView):
                 errors = _form_messages(form)
         rows, problems = self.estimate(draft)
         context = {"estimate": rows, "errors": errors + problems, "draft": draft}
+        if not errors and getattr(form, "geometric_area", None) is not None:
+            context["shape_area"] = str(form.geometric_area)
         return self.render_to_response(context)
 
     def get(self, request, object_id, token):
         return self.post(request, object_id, token)
+
+
+@require_GET
+@login_required
+@permission_required("powdercoat.view_inventoryitem", raise_exception=True)
+def powder_search(request):
+    """Powders matching `q` for the coats step's picker: swatch, pounds on hand and vendor.
+
+    At most POWDER_RESULTS rows in a fixed number of queries, however many powders the shop
+    stocks. No cost or value: anyone who may see the inventory may ask, Shop Floor included.
+    """
+    term = request.GET.get("q", "")
+    found = list(steps.powder_matches(term)[: POWDER_RESULTS + 1])
+    return JsonResponse(
+        {
+            "results": [_powder_option(powder) for powder in found[:POWDER_RESULTS]],
+            "more": len(found) > POWDER_RESULTS,
+        }
+    )
+
+
+def _powder_option(powder: InventoryItem) -> dict[str, str | int | bool]:
+    """One powder as the picker lists it; the script writes these as text, never as HTML."""
+    swatch = powder.swatch_hex or ""
+    return {
+        "id": powder.pk,
+        "label": steps.powder_label(powder),
+        "name": str(powder),
+        "sku": powder.sku,
+        "swatch": swatch if steps.HEX_COLOUR.fullmatch(swatch) else "",
+        "on_hand": floatformat(powder.quantity_on_hand, 1),
+        "unit": powder.unit,
+        "vendor": powder.vendor,
+        "low": powder.is_low_stock,
+    }
 
 
 def _form_messages(form) -> list[str]:

@@ -199,8 +199,9 @@ def line_item_save(
     if draft.flat_unit_price is not None:
         item.pricing_basis["flat_unit_price"] = str(draft.flat_unit_price)
     item.photo_estimated = draft.kind == ItemKind.PHOTO_QUOTE
-    item.shape = draft.shape if draft.kind == ItemKind.PHOTO_QUOTE else ""
-    item.dimensions = draft.dimensions if draft.kind == ItemKind.PHOTO_QUOTE else {}
+    # The shape and sizes stay with every item measured by them, so the wizard reopens on them.
+    item.shape = draft.shape if draft.kind != ItemKind.CATALOG else ""
+    item.dimensions = draft.dimensions if draft.kind != ItemKind.CATALOG else {}
     item.estimate_note = draft.estimate_note if draft.kind == ItemKind.PHOTO_QUOTE else ""
     _keep_photo(item, draft)
     history_by(item, user)

@@ -329,6 +329,13 @@ def _queries(route: Route, world) -> list[tuple[str, str, dict]]:
     if route.name == "admin_views:material_usage":
         query = urlencode({"item": world.powder.pk, "job": world.job.number})
         return [("", "", {}), ("prefilled", query, {})]
+    if route.name == "admin_views:powder_search":
+        # The sentinel powder found by name and by SKU: its cost must not come with it.
+        return [
+            ("", "", {}),
+            ("by name", "q=Signal", {}),
+            ("by sku", urlencode({"q": world.powder.sku}), {}),
+        ]
     if route.name == "admin:powdercoat_job_changelist":
         return [("", "", {}), ("all jobs", "view=all", {})]
     if route.name == "admin:search":
@@ -469,6 +476,8 @@ SHOP_PAGES = {
     "admin_views:job_bump": "powdercoat.view_job",
     "admin_views:material_usage": "powdercoat.add_inventoryactivity",
     "admin_views:material_usage_logged": "powdercoat.view_inventoryactivity",
+    # The wizard's powder picker: pounds on hand and vendor, no cost, so whoever sees stock.
+    "admin_views:powder_search": "powdercoat.view_inventoryitem",
     "admin_views:shop_display_old": "redirect",
     "admin_views:priority_board_old": "redirect",
     "admin_views:shop_mobile_old": "redirect",
