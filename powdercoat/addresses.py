@@ -23,6 +23,10 @@ def shop_display_url(company: CompanySettings) -> str:
     return absolute_url(shop_display_path(company))
 
 
+# The Line items tab of a job, quote or template (powdercoat/admin/items.py).
+ITEMS_TAB = "items"
+
+
 def record_url(obj, tab: str = "") -> str:
     """The record's page, opened at the tab `tab` (none: the first tab)."""
     opts = obj._meta

@@ -30,6 +30,7 @@ from unfold.views import UnfoldModelAdminViewMixin
 
 from admin_views import forms as steps
 from powdercoat import pricing
+from powdercoat.addresses import ITEMS_TAB, record_url
 from powdercoat.drafts import (
     ItemDraft,
     draft_from_item,
@@ -121,7 +122,8 @@ class ItemWizardBase(UnfoldModelAdminViewMixin, TemplateView):
         return f"{self.model_admin.opts.label_lower}:{self.owner.pk}"
 
     def owner_url(self) -> str:
-        return reverse(_url_name(self.model_admin, "change"), args=[self.owner.pk])
+        """The owner's page opened on its Line items tab, where the wizard's work shows."""
+        return record_url(self.owner, ITEMS_TAB)
 
     def step_url(self, token: str, step: str) -> str:
         return reverse(

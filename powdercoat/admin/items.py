@@ -7,6 +7,7 @@ the admin site under each owner's address); this tab lists them and links there.
 from django.utils.translation import gettext_lazy as _
 
 from powdercoat import selectors
+from powdercoat.addresses import ITEMS_TAB
 from powdercoat.admin.rooms import RoomInline
 from powdercoat.models import LineItem
 
@@ -15,7 +16,7 @@ class ItemsRoom(RoomInline):
     """The owner's items in order, with Add, Edit and Remove for those who may change them."""
 
     model = LineItem
-    room = "items"
+    room = ITEMS_TAB
     verbose_name_plural = _("line items")
     rows = staticmethod(selectors.items_with_details)
 

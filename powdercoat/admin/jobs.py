@@ -2,6 +2,7 @@
 
 import copy
 import re
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -28,7 +30,7 @@ from unfold.contrib.filters.admin import (
     RangeDateFilter,
     RelatedDropdownFilter,
 )
-from unfold.decorators import display
+from unfold.decorators import action, display
 from unfold.views import ChangeList
 
 from powdercoat import badges, formatting, selectors
@@ -65,6 +67,12 @@ STATUS_ORDER = Case(
     When(status=JobStatus.ON_HOLD, then=Value(len(WORKFLOW))),
     default=Value(len(WORKFLOW) + 1),
     output_field=IntegerField(),
+)
+
+
+# The add page's extra submit button, drawn by unfold's submit line like its own actions.
+SAVE_AND_ADD_ITEMS = SimpleNamespace(
+    action_name="_add_items", description=_("Save and add items"), icon="playlist_add", attrs={}
 )
 
 
@@ -231,6 +239,9 @@ class JobAdmin(
     # The job's records, each a tab of its own beside the details (job_rooms.py).
     inlines = (JobItemsRoom, *JOB_RECORD_ROOMS, StatusTimelineInline)
 
+    # The list's own button: the form to fill in by hand at the counter (SPEC D2).
+    actions_list = ("print_blank_work_order",)
+
     # Status buttons on the job page. The next move (Advance, or Resume for a held job) comes
     # first and is the one primary button; the bar keeps what people press every day, and the
     # rest waits under "More", so the bar never crushes the job's title at 1280 px.
@@ -262,6 +273,11 @@ class JobAdmin(
         "record_rework",
         "resolve_rework",
     )
+
+    @action(description=_("Print blank work order"), url_path="blank-work-order", icon="print")
+    def print_blank_work_order(self, request):
+        """The list's button to the blank work order PDF (admin_views' documents)."""
+        return HttpResponseRedirect(reverse("admin_views:work_order_blank"))
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         """A search counts its matches up to SEARCH_COUNT_AT_MOST ("10,000+" jobs)."""
@@ -403,6 +419,18 @@ class JobAdmin(
     def display_description(self, job):
         """What the job is, cut to one line in the list and whole on hover."""
         return _clipped(job.description, "pc-clip-description")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """A new job, with a button that saves it and goes straight on to its first item."""
+        extra_context = {**(extra_context or {}), "actions_submit_line": [SAVE_AND_ADD_ITEMS]}
+        return super().add_view(request, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """After *Save and add items*, the item wizard for the new job; else as usual."""
+        response = super().response_add(request, obj, post_url_continue)
+        if SAVE_AND_ADD_ITEMS.action_name in request.POST and response.status_code == 302:
+            return HttpResponseRedirect(reverse("admin:powdercoat_job_item_add", args=[obj.pk]))
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The job page, under a header that says which job this is (see job/header.html)."""

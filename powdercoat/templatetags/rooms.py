@@ -176,6 +176,12 @@ def items_room(context, owner) -> dict:
         "locked": locked,
         "can_edit": can_edit,
         "prices": context["perms"]["powdercoat"]["view_prices"],
+        # The items' total under the table, for those who see prices (templates have none).
+        "total": (
+            getattr(owner, "subtotal", None)
+            if context["perms"]["powdercoat"]["view_prices"]
+            else None
+        ),
         "add_url": add_url,
         "add_catalog_url": f"{add_url}?kind=catalog",
     }

@@ -14,6 +14,7 @@ from powdercoat.models import Job, StatusChange
 from powdercoat.models.choices import JobStatus, Priority
 from powdercoat.services.jobs import job_advance
 from tests.factories import (
+    CatalogProductFactory,
     CustomerFactory,
     LineItemCoatFactory,
     LineItemFactory,
@@ -349,3 +350,60 @@ def test_the_next_move_leads_the_bar_and_rarer_buttons_wait_under_more(company, 
     held = job_at(JobStatus.ON_HOLD, held_at=JobStatus.COATING)
     held_actions = office_client.get(_change_url(held)).context["actions_detail"]
     assert str(held_actions[0]["title"]) == "Resume at Coating"
+
+
+# -- items from the start (issue 17) -----------------------------------------------------------
+
+
+def test_a_new_job_goes_straight_on_to_its_first_item(company, office_client):
+    """The add page offers *Save and add items*; pressing it saves the job and opens the item
+    wizard for it."""
+    add_url = reverse("admin:powdercoat_job_add")
+    html = office_client.get(add_url).content.decode()
+    assert 'name="_add_items"' in html
+    assert "Save and add items" in html
+    customer = CustomerFactory()
+    data = form_data(html, form_id="job_form")
+    data.update(customer=str(customer.pk), description="Gate and railings", priority="2")
+    data["_add_items"] = "1"
+    response = office_client.post(add_url, data)
+    job = Job.objects.get(description="Gate and railings")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:powdercoat_job_item_add", args=[job.pk])
+    wizard = office_client.get(response["Location"], follow=True)
+    assert wizard.status_code == 200
+    assert job.number in wizard.content.decode()
+
+
+def test_the_items_table_ends_with_the_items_total(company, office_client, floor_client):
+    """Under the items, a total row with the job's items total; Shop Floor sees no total."""
+    job = job_at(JobStatus.COATING)
+    LineItemFactory(job=job, quantity=2, unit_price=Decimal("120"))
+    LineItemFactory(job=job, quantity=1, unit_price=Decimal("35.50"))
+    html = office_client.get(_change_url(job)).content.decode()
+    total = html[html.index('data-testid="items-total">') + len('data-testid="items-total">') :]
+    total = " ".join(re.sub(r"<[^>]+>", " ", total[: total.index("</tr>")]).split())
+    assert total == "Items total $275.50"
+    assert 'data-testid="items-total"' not in floor_client.get(_change_url(job)).content.decode()
+
+
+def test_a_catalogue_picture_shows_beside_its_item(company, office_client, settings, tmp_path):
+    """An item made from a catalogue product with a picture shows that picture on the job
+    page, for the office and for Shop Floor alike."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, "PNG")
+    product = CatalogProductFactory(name="Harley tank")
+    product.image.save("tank.png", ContentFile(buffer.getvalue()))
+    job = job_at(JobStatus.COATING)
+    LineItemFactory(job=job, catalog_product=product, description="Tank")
+    LineItemFactory(job=job, description="Fender")
+    html = office_client.get(_change_url(job)).content.decode()
+    pictures = re.findall(r'<img class="pc-item-picture" src="([^"]+)" alt="([^"]+)"', html)
+    assert pictures == [(product.image.url, "Picture of Tank")]
+    assert office_client.get(product.image.url).status_code == 200

@@ -199,7 +199,9 @@ def test_wizard_adds_an_item_to_a_template(company, office_client):
     )
     url = follow(step(office_client, url, **coats((black, CoatLayer.BASE))))
     url = follow(step(office_client, url))
-    assert follow(step(office_client, url, button="_finish")) == _template_url(template)
+    assert (
+        follow(step(office_client, url, button="_finish")) == _template_url(template) + "?tab=items"
+    )
 
     item = LineItem.objects.get()
     assert (item.template, item.job, item.quantity, item.unit_price) == (

@@ -515,3 +515,14 @@ def test_long_text_is_cut_to_one_line_and_whole_on_hover(company, office_client)
     assert f'class="pc-clip pc-clip-description" title="{job.description}"' in html
     assert 'title="Arkansas River Parks Authority and Friends"' in html
     assert re.search(r'pc-clip-workers" title="[^"]*Worker3 Surname">Worker0 \+3<', html)
+
+
+def test_the_list_offers_the_blank_work_order(company, office_client):
+    """A *Print blank work order* button on the jobs list opens the form to fill in by hand."""
+    html = office_client.get(LIST_URL).content.decode()
+    button = reverse("admin:powdercoat_job_print_blank_work_order")
+    assert f'href="{button}"' in html
+    assert "Print blank work order" in html
+    response = office_client.get(button, follow=True)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"

@@ -217,7 +217,7 @@ def test_items_are_added_with_the_wizard_and_reprice_the_quote(company, office_c
     url = step(url)
     data = form_data(office_client.get(url).content.decode(), "item-wizard")
     data["_finish"] = "1"
-    assert office_client.post(url, data)["Location"] == _change_url(quote)
+    assert office_client.post(url, data)["Location"] == _change_url(quote) + "?tab=items"
     quote.refresh_from_db()
     assert (quote.subtotal, quote.items.get().description) == (Decimal("120.00"), "Railing")
 

@@ -375,7 +375,7 @@ def test_wizard_finish_pressed_twice_adds_one_item(shop, office_client):
     first = office_client.post(catalog_step, data)
     second = office_client.post(catalog_step, data)
     assert LineItem.objects.filter(job=job).count() == 1
-    assert second["Location"] == first["Location"] == _change("job", job.pk)
+    assert second["Location"] == first["Location"] == _change("job", job.pk) + "?tab=items"
     assert "Already recorded: “17 in wheels” added." in _messages(second)
 
 

@@ -372,7 +372,9 @@ def test_cancel_leaves_the_job_untouched(shop, office_client):
     job = job_at(JobStatus.APPROVED)
     review = walk_calculated(office_client, job, shop)
     response = step(office_client, review, button="_cancel")
-    assert response["Location"] == reverse("admin:powdercoat_job_change", args=[job.pk])
+    assert (
+        response["Location"] == reverse("admin:powdercoat_job_change", args=[job.pk]) + "?tab=items"
+    )
     assert not LineItem.objects.filter(job=job).exists()
     assert Job.objects.get(pk=job.pk).total_price == 0
     assert office_client.get(review).status_code == 302  # the draft has gone
@@ -490,7 +492,9 @@ def test_tampered_step_name_and_unknown_draft_do_not_crash(shop, office_client):
     assert office_client.get(bad)["Location"].endswith("/kind/")
     gone = url.replace(url.split("/")[-3], "not-a-token")
     response = office_client.post(gone, {"_next": "1"})
-    assert response["Location"] == reverse("admin:powdercoat_job_change", args=[job.pk])
+    assert (
+        response["Location"] == reverse("admin:powdercoat_job_change", args=[job.pk]) + "?tab=items"
+    )
 
 
 def test_closed_jobs_refuse_item_changes(shop, office_client):
