@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _press(page, button: str, *, note: str | None = None, submit: str):
-    """Open a status dialog from the job page, type the note, submit, wait for the reload."""
-    page.get_by_role("link", name=button).click()
+    """Open a status dialog from the job page (from the More menu for the rarer moves), type
+    the note, submit, wait for the reload."""
+    link = page.get_by_role("link", name=button)
+    if not link.is_visible():
+        page.locator("#header-inner li", has_text="More").locator("a").first.click()
+    link.click()
     dialog = page.locator("#dialog")
     expect(dialog).to_be_visible()
     if note is not None:
