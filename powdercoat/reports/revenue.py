@@ -20,14 +20,13 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
 from powdercoat import pricing
 from powdercoat.models import Customer, Invoice, Payment
 from powdercoat.models.choices import UNPAID_INVOICE_STATUSES, InvoiceStatus
-from powdercoat.querysets import aggregate_per_outer, customer_display_name
+from powdercoat.querysets import customer_display_name
 from powdercoat.reports import Period
 
 ZERO = Decimal("0.00")
@@ -223,56 +222,58 @@ def _top_customers(
 ) -> tuple[tuple[CustomerRevenue, ...], int]:
     """The `limit` customers invoiced most in the period, and how many had invoices or payments.
 
-    One query: each figure is a subquery per customer; the count is a window over every such
-    customer, taken before the limit.
+    At most four queries, each one pass over the period's rows: the invoices grouped by
+    customer (the first `limit` by amount), the customers who only paid (only when fewer than
+    `limit` were invoiced), the payments of the chosen customers, and the count of every
+    customer with an invoice or a payment. (One query with a subquery per figure and customer
+    read each customer's invoices six times: 8.2 s for a year at 1,000,000 jobs.)
     """
-
-    sums = _invoice_sums()
-    rows = (
-        Customer.objects.filter(
-            Q(pk__in=invoices.values("customer_id"))
-            | Q(pk__in=payments.values("invoice__customer_id"))
-        )
-        .annotate(
-            invoiced=Coalesce(
-                aggregate_per_outer(invoices, "customer", sums["invoiced"]),
-                Value(ZERO),
-                output_field=_MONEY,
-            ),
-            outstanding=aggregate_per_outer(invoices, "customer", sums["outstanding"]),
-            invoices_count=aggregate_per_outer(invoices, "customer", sums["invoices_count"]),
-            paid_count=aggregate_per_outer(invoices, "customer", sums["paid_count"]),
-            days_to_pay=aggregate_per_outer(invoices, "customer", sums["days_to_pay"]),
-            collected=Coalesce(
-                aggregate_per_outer(payments, "invoice__customer", Sum("amount")),
-                Value(ZERO),
-                output_field=_MONEY,
-            ),
-            customer_name=customer_display_name(),
-            customers_count=Window(Count("pk")),
-        )
-        .order_by("-invoiced", "-collected", "company_name", "contact_name", "pk")
-        .values(
-            "pk",
-            "customer_name",
-            "invoiced",
-            "outstanding",
-            "invoices_count",
-            "paid_count",
-            "days_to_pay",
-            "collected",
-            "customers_count",
-        )[:limit]
+    named = {"name": customer_display_name("customer__"), "company": F("customer__company_name")}
+    invoice_rows: dict[int, Mapping[str, Any]] = {
+        row["customer_id"]: row
+        for row in invoices.values("customer_id")
+        .annotate(**_invoice_sums(), **named)
+        .order_by(F("invoiced").desc(), "customer_id")[:limit]
+    }
+    # Payments name the customer through their invoice, which may be dated outside the period.
+    payer_name = {
+        "name": customer_display_name("invoice__customer__"),
+        "company": F("invoice__customer__company_name"),
+    }
+    payers: dict[int, Mapping[str, Any]] = {}
+    if len(invoice_rows) < limit:
+        payers = {
+            row["invoice__customer_id"]: row
+            for row in payments.exclude(invoice__customer_id__in=list(invoice_rows))
+            .values("invoice__customer_id")
+            .annotate(collected=Sum("amount"), **payer_name)
+            .order_by(F("collected").desc(), "invoice__customer_id")[: limit - len(invoice_rows)]
+        }
+    chosen = [*invoice_rows, *payers]
+    collected: dict[int, Decimal] = dict(
+        payments.filter(invoice__customer_id__in=chosen)
+        .values("invoice__customer_id")
+        .annotate(collected=Sum("amount"))
+        .values_list("invoice__customer_id", "collected")
     )
-    customers = []
-    customers_count = 0
-    for row in rows:
-        customers_count = row["customers_count"]
-        customers.append(
-            CustomerRevenue(
-                customer_id=row["pk"],
-                customer=row["customer_name"],
-                **_figures(row, row["collected"]),
-            )
+    customers_count = Customer.objects.filter(
+        Q(pk__in=invoices.values("customer_id")) | Q(pk__in=payments.values("invoice__customer_id"))
+    ).count()
+
+    def name_of(pk: int) -> Mapping[str, Any]:
+        return invoice_rows.get(pk) or payers[pk]
+
+    def order(pk: int) -> tuple[Decimal, Decimal, str, str, int]:
+        invoiced: Decimal = (invoice_rows.get(pk) or {}).get("invoiced") or ZERO
+        company = name_of(pk)["company"] or ""
+        return (-invoiced, -(collected.get(pk) or ZERO), company, name_of(pk)["name"], pk)
+
+    customers = tuple(
+        CustomerRevenue(
+            customer_id=pk,
+            customer=name_of(pk)["name"],
+            **_figures(invoice_rows.get(pk), collected.get(pk)),
         )
-    return tuple(customers), customers_count
+        for pk in sorted(chosen, key=order)
+    )
+    return customers, customers_count

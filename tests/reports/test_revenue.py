@@ -224,12 +224,14 @@ def test_an_empty_period_gives_zeros_and_no_average(company):
     assert (report.customers, report.other_customers_count) == ((), 0)
 
 
-@pytest.mark.parametrize("customers", [2, 12])
-def test_three_queries_whatever_the_number_of_invoices(
-    company, django_assert_num_queries, customers
+@pytest.mark.parametrize(("customers", "queries"), [(2, 6), (12, 5)])
+def test_at_most_six_queries_whatever_the_number_of_invoices(
+    company, django_assert_num_queries, customers, queries
 ):
-    """Invoices by month, payments by month, ranked customers: three queries for 2 customers
-    with 4 invoices or 12 with 24, paid, part paid and reversed."""
+    """Invoices by month, payments by month, then the customers (invoices grouped by customer,
+    customers who only paid when fewer than the limit were invoiced, the chosen ones'
+    payments, the count): six queries for 2 customers with 4 invoices, five for 12 with 24
+    (more than the limit of 5 invoiced), paid, part paid and reversed."""
     for index in range(customers):
         customer = CustomerFactory()
         first = _invoice("100", date(2025, 3, 3 + index % 20), customer=customer)
@@ -239,7 +241,7 @@ def test_three_queries_whatever_the_number_of_invoices(
         _reverse(wrong, on=date(2025, 4, 28))
         paid(second, "15", paid_on=date(2025, 5, 2))
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(queries):
         report = revenue_report(period=SPRING, customer_limit=5)
 
     assert len(report.customers) == min(customers, 5)
