@@ -31,12 +31,12 @@ _WORD = re.compile(
 _PAGE = re.compile(r"<page [^>]*>(.*?)</page>", re.S)
 
 
-def tool(name: str) -> str:
-    """The path of a poppler command, or a visible skip (a failure with REQUIRE_TOOLS=1)."""
+def tool(name: str, package: str = "poppler-utils") -> str:
+    """The path of a command-line tool, or a visible skip (a failure with REQUIRE_TOOLS=1)."""
     found = shutil.which(name)
     if found:
         return found
-    reason = f"needs {name} (apt-get install poppler-utils); .ci/run installs it"
+    reason = f"needs {name} (apt-get install {package}); .ci/run installs it"
     if os.environ.get("REQUIRE_TOOLS") == "1":
         pytest.fail(f"REQUIRE_TOOLS=1 but {reason}")
     pytest.skip(reason)

@@ -7,7 +7,6 @@ The page-1 picture is kept in test-output/documents/ for people to look at.
 """
 
 import io
-import os
 import shutil
 import subprocess
 from decimal import Decimal
@@ -22,6 +21,7 @@ from powdercoat.documents.work_order import work_order_pdf
 from powdercoat.models import Job, PartIntake
 from powdercoat.models.choices import Priority
 from powdercoat.templatetags.shop import breakable
+from tests.documents.pdf_pages import tool
 from tests.factories import (
     CatalogProductFactory,
     CustomerFactory,
@@ -37,17 +37,6 @@ pytestmark = pytest.mark.django_db
 
 SITE = "https://shop.example.com"
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "documents"
-
-
-def _tool(name: str, package: str) -> str:
-    """The path of a command-line tool, or a visible skip (a failure with REQUIRE_TOOLS=1)."""
-    found = shutil.which(name)
-    if found:
-        return found
-    reason = f"needs {name} (apt-get install {package}); .ci/run installs it"
-    if os.environ.get("REQUIRE_TOOLS") == "1":
-        pytest.fail(f"REQUIRE_TOOLS=1 but {reason}")
-    pytest.skip(reason)
 
 
 def _pdf(job: Job, *, prices_allowed: bool = True, contact_allowed: bool = True) -> bytes:
@@ -66,7 +55,7 @@ def _text(pdf: bytes) -> str:
 
 def _page1_png(pdf: bytes, tmp_path: Path) -> Path:
     """Page 1 as a 200 dpi PNG, drawn by pdftoppm (-singlefile: the first page only)."""
-    pdftoppm = _tool("pdftoppm", "poppler-utils")
+    pdftoppm = tool("pdftoppm")
     source = tmp_path / "work-order.pdf"
     source.write_bytes(pdf)
     subprocess.run(
@@ -79,7 +68,7 @@ def _page1_png(pdf: bytes, tmp_path: Path) -> Path:
 
 def _decoded_qr_codes(png: Path) -> set[str]:
     """What zbarimg reads from every QR code in the picture."""
-    zbarimg = _tool("zbarimg", "zbar-tools")
+    zbarimg = tool("zbarimg", "zbar-tools")
     result = subprocess.run(
         [zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", png],
         capture_output=True,
