@@ -4,6 +4,7 @@ import os
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -11,6 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from redis.connection import parse_url as parse_redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +56,41 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
 
 
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def cache_settings(redis_url: str) -> dict[str, dict[str, Any]]:
+    """CACHES for REDIS_URL: one Redis every process shares, or each process's own memory.
+
+    A value that is not a Redis address stops the start. The message does not repeat it,
+    as the address may carry the Redis password.
+    """
+    if not redis_url:
+        # Per process: with several gunicorn workers each counts the status page's visitors
+        # alone, so an address gets the limit once per worker.
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not redis_url.startswith(_REDIS_SCHEMES):
+        raise ImproperlyConfigured(
+            "REDIS_URL must start with redis://, rediss:// or unix:// "
+            "(e.g. redis://127.0.0.1:6379/0); the value given does not."
+        )
+    try:
+        parse_redis_url(redis_url)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"REDIS_URL could not be read: {error}.") from error
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            # Another program's keys in the same Redis database are not ours to read or clash with.
+            "KEY_PREFIX": "powdercoat",
+            # A Redis that stopped answering costs a status page a second, not a hung worker:
+            # the page is then served without counting (admin_views/views/status_page.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
 ######################################################################
 # Core
 ######################################################################
@@ -69,6 +106,13 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # Absolute address of this site, used in emails and in the QR codes printed on work orders.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The customer's status page (/s/<token>/) is public: asks per client address and minute
+# before it answers 429. A customer reloads a few times; a guesser needs billions of tries.
+# The counters live in Django's cache: shared through Redis when REDIS_URL is set (below).
+STATUS_PAGE_RATE_LIMIT = env_int("STATUS_PAGE_RATE_LIMIT", 60)
+# Photos on the page are separate requests: a page with a dozen photos, reloaded a few times.
+STATUS_PAGE_PHOTO_RATE_LIMIT = env_int("STATUS_PAGE_PHOTO_RATE_LIMIT", 300)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -139,6 +183,13 @@ TEMPLATES = [
         },
     },
 ]
+
+######################################################################
+# Cache: the status page's counters; Redis when REDIS_URL is set, else per process
+######################################################################
+# Django's Redis backend increments a counter in one atomic step, so every gunicorn worker and
+# every server sharing the Redis sees one count per address.
+CACHES = cache_settings(env_str("REDIS_URL"))
 
 ######################################################################
 # Database: SQLite under var/ unless DATABASE_URL says otherwise
@@ -519,6 +570,12 @@ UNFOLD = {
                         "permission": _can("powdercoat.view_job"),
                     },
                     {
+                        "title": _("Oven plan"),
+                        "icon": "local_fire_department",
+                        "link": reverse_lazy("admin_views:oven_plan"),
+                        "permission": _can("powdercoat.view_job"),
+                    },
+                    {
                         "title": _("Phone view"),
                         "icon": "smartphone",
                         "link": reverse_lazy("admin_views:shop_mobile"),
@@ -581,6 +638,12 @@ UNFOLD = {
                         "icon": "storefront",
                         "link": _changelist("companysettings"),
                         "permission": _can("powdercoat.change_companysettings"),
+                    },
+                    {
+                        "title": _("Ovens"),
+                        "icon": "local_fire_department",
+                        "link": _changelist("oven"),
+                        "permission": _can("powdercoat.view_oven"),
                     },
                     {
                         "title": _("Users"),

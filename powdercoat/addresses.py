@@ -1,6 +1,8 @@
 """Addresses: the ones the shop hands out (absolute, for a TV, an email or paper) and a record's
 page opened at one of its tabs."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,6 +13,23 @@ from powdercoat.models import CompanySettings
 def absolute_url(path: str) -> str:
     """`path` on this site as a full address (SITE_URL has no trailing slash)."""
     return f"{settings.SITE_URL}{path}"
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def site_origin() -> str:
+    """SITE_URL's origin as a browser writes it (`https://shop.example.com`, lower case, no
+    default port), so a page's script can compare it with a scanned address's `URL.origin`."""
+    parts = urlsplit(settings.SITE_URL)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
+    port = parts.port
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
+    return f"{scheme}://{host}"
 
 
 def shop_display_path(company: CompanySettings) -> str:

@@ -1,20 +1,24 @@
 """Named, chainable read filters: `Job.objects.on_floor().overdue()` and friends."""
 
 import datetime
-from collections.abc import Sequence
+import operator
+from collections.abc import Mapping, Sequence
+from functools import reduce
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
-from django.db.models import Count, F, OrderBy, OuterRef, Q, Subquery, Value, Window
+from django.db.models import Count, F, Min, OrderBy, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.utils import timezone
 
 from powdercoat.models.choices import (
     ACTIVE_STAGES,
     COATING_CATEGORIES,
+    FINISHED_STAGES,
     ON_FLOOR_STAGES,
     OPEN_QUOTE_STATUSES,
     OPEN_STAGES,
+    READY_STAGES,
     UNPAID_INVOICE_STATUSES,
     InvoiceStatus,
     JobStatus,
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
         InventoryItem,
         Invoice,
         Job,
+        Oven,
         PrepService,
         Quote,
         Worker,
@@ -43,6 +48,12 @@ class WorkerQuerySet(models.QuerySet["Worker"]):
     def active(self) -> Self:
         """People currently working in the shop."""
         return self.filter(is_active=True)
+
+
+class OvenQuerySet(models.QuerySet["Oven"]):
+    def in_use(self) -> Self:
+        """Ovens the plan may load, in the order it fills them when they are equally free."""
+        return self.filter(is_active=True).order_by("position", "name", "pk")
 
 
 class InventoryItemQuerySet(models.QuerySet["InventoryItem"]):
@@ -128,6 +139,34 @@ class JobQuerySet(models.QuerySet["Job"]):
         """Completed or already delivered."""
         return self.filter(job_is_finished())
 
+    def finished_between(
+        self, starts_at: datetime.datetime, ends_before: datetime.datetime
+    ) -> Self:
+        """Jobs whose first move into Completed, Ready for Pickup or Delivered was in
+        [starts_at, ends_before): read from the finished_at index."""
+        return self.filter(finished_at__gte=starts_at, finished_at__lt=ends_before)
+
+    def ready_between(self, starts_at: datetime.datetime, ends_before: datetime.datetime) -> Self:
+        """Jobs whose first move into Ready for Pickup or Delivered was in
+        [starts_at, ends_before): read from the ready_at index."""
+        return self.filter(ready_at__gte=starts_at, ready_at__lt=ends_before)
+
+    def restamp_milestones(self) -> int:
+        """Copy finished_at and ready_at from these jobs' timelines again, for a timeline dated
+        around the services (demo data, benchmark shops, tests that date moves in the past);
+        the services stamp them as they move a job. One update; the number of jobs."""
+        timeline = self.model._meta.get_field("status_changes").related_model
+
+        def first_move_into(stages: tuple[str, ...]) -> Subquery:
+            moves = timeline.objects.filter(job=OuterRef("pk"), to_status__in=stages)
+            return Subquery(
+                moves.order_by().values("job").annotate(first=Min("created_at")).values("first")
+            )
+
+        return self.update(
+            finished_at=first_move_into(FINISHED_STAGES), ready_at=first_move_into(READY_STAGES)
+        )
+
     def first_of_each(self, field: str, order_by: Sequence[OrderBy], limit: int) -> Self:
         """At most `limit` jobs for each value of `field` (each stage, each priority), the
         first by `order_by`: one query with a window function, so a stage holding 900 jobs
@@ -137,6 +176,28 @@ class JobQuerySet(models.QuerySet["Job"]):
                 rank_in_group=Window(RowNumber(), partition_by=F(field), order_by=list(order_by))
             )
             .filter(rank_in_group__lte=limit)
+            .order_by(*order_by)
+        )
+
+    def slice_of_each(
+        self, field: str, order_by: Sequence[OrderBy], slices: Mapping[Any, tuple[int, int]]
+    ) -> Self:
+        """For each value of `field` in `slices`, its jobs from position `start` up to `stop`
+        (counted from 0, `stop` left out, like a Python slice) by `order_by`: one query with a
+        window function, so showing page 7 of a crowded stage reads only that page's jobs."""
+        wanted = [
+            Q(**{field: value}, rank_in_group__gt=start, rank_in_group__lte=stop)
+            for value, (start, stop) in slices.items()
+            if stop > start
+        ]
+        if not wanted:
+            return self.none()
+        return (
+            self.filter(**{f"{field}__in": list(slices)})
+            .annotate(
+                rank_in_group=Window(RowNumber(), partition_by=F(field), order_by=list(order_by))
+            )
+            .filter(reduce(operator.or_, wanted))
             .order_by(*order_by)
         )
 

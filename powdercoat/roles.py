@@ -50,6 +50,7 @@ _OFFICE = (
     | _model_perms("reworkrecord")
     | _model_perms("partintake")
     | _model_perms("statuschange", ("view",))
+    | _model_perms("oven", ("view",))
     | {
         "powdercoat.advance_job",
         "powdercoat.cancel_job",
@@ -87,8 +88,9 @@ ADMINISTRATOR_APPS = {"powdercoat", "auth", "axes"}
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     ADMINISTRATOR: {"*"},
     OFFICE: _OFFICE,
-    # Everything the office does on jobs and inventory, plus reopening cancelled jobs.
-    SUPERVISOR: _OFFICE | {"powdercoat.reopen_job"},
+    # Everything the office does on jobs and inventory, plus reopening cancelled jobs and
+    # keeping the ovens' capacities right (they run the floor the plan is made for).
+    SUPERVISOR: _OFFICE | {"powdercoat.reopen_job"} | _model_perms("oven"),
     SHOP_FLOOR: _SHOP_FLOOR,
 }
 

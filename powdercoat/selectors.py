@@ -9,8 +9,10 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     F,
     Func,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -22,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
 
-from powdercoat import pricing
+from powdercoat import oven_plan, pricing
 from powdercoat.models import (
     CompanySettings,
     Customer,
@@ -35,13 +37,21 @@ from powdercoat.models import (
     LineItem,
     LineItemCoat,
     LineItemPrep,
+    Oven,
     PartIntake,
     Quote,
     ReworkRecord,
     TimeEntry,
     Worker,
 )
-from powdercoat.models.choices import ActivityKind, PhotoKind
+from powdercoat.models.choices import (
+    ActivityKind,
+    InventoryCategory,
+    JobStatus,
+    OvenCapacityUnit,
+    PhotoKind,
+    Priority,
+)
 from powdercoat.models.jobs import next_stage
 from powdercoat.querysets import aggregate_per_outer
 
@@ -363,6 +373,102 @@ def shop_floor_jobs(jobs: QuerySet[Job]) -> QuerySet[Job]:
         ),
         Prefetch("items", queryset=items, to_attr="floor_items"),
     )
+
+
+# -- the oven plan (SPEC O1) -----------------------------------------------------------------
+
+
+def oven_powder(powder: InventoryItem, company: CompanySettings) -> oven_plan.OvenPowder:
+    """A powder as the oven planner takes it, its rates worked out against the shop's defaults."""
+    # Named as the shop pages' swatches name it: the colour, then its code if not in the name.
+    name = powder.color_name or powder.name
+    label = name
+    if powder.color_code and powder.color_code not in name:
+        label = f"{name} ({powder.color_code})"
+    return oven_plan.OvenPowder(
+        pk=powder.pk,
+        label=label,
+        swatch_hex=powder.swatch_hex,
+        is_clear=powder.category == InventoryCategory.CLEAR,
+        is_primer=powder.category == InventoryCategory.PRIMER,
+        cure_temperature_f=powder.cure_temperature_f,
+        cure_minutes=powder.cure_minutes,
+        on_hand_lbs=powder.quantity_on_hand,
+        coverage_sqft_per_lb=powder.coverage_sqft_per_lb(company.default_coverage_sqft_per_lb),
+        transfer_efficiency_percent=powder.efficiency_percent(company.default_transfer_efficiency),
+    )
+
+
+def jobs_ready_to_coat(company: CompanySettings) -> QuerySet[Job]:
+    """The jobs the oven plan counts: those at the company's oven plan stages, except Approved
+    jobs with an item that still needs sandblasting, masking or cleaning."""
+    stages = company.oven_plan_stage_order
+    needs_prep = LineItemPrep.objects.filter(item__job=OuterRef("pk")).exclude(
+        prep_service__stage=""
+    )
+    jobs = Job.objects.filter(status__in=stages)
+    if JobStatus.APPROVED in stages:
+        jobs = jobs.exclude(Q(status=JobStatus.APPROVED) & Exists(needs_prep))
+    return jobs
+
+
+def oven_plan_jobs(company: CompanySettings) -> list[oven_plan.OvenJob]:
+    """The jobs ready to coat as the oven planner takes them: two queries whatever their
+    number (the jobs with their customers; their items' coats with items and powders)."""
+    ready = jobs_ready_to_coat(company)
+    jobs = list(ready.select_related("customer").order_by("number"))
+    coats = (
+        LineItemCoat.objects.filter(item__job__in=ready.values("pk"))
+        .select_related("item", "powder")
+        .order_by("item__position", "item__id", "position", "id")
+    )
+    powders: dict[int, oven_plan.OvenPowder] = {}
+    items: dict[int, list[LineItemCoat]] = defaultdict(list)
+    item_rows: dict[int, LineItem] = {}
+    for coat in coats:
+        items[coat.item_id].append(coat)
+        item_rows[coat.item_id] = coat.item
+        if coat.powder_id not in powders:
+            powders[coat.powder_id] = oven_powder(coat.powder, company)
+    by_job: dict[int, list[oven_plan.OvenItem]] = defaultdict(list)
+    for item_id, item_coats in items.items():
+        item = item_rows[item_id]
+        if item.job_id is None:  # the filter is on the job; a quote's item never gets here
+            continue
+        by_job[item.job_id].append(
+            oven_plan.OvenItem(
+                description=item.description,
+                quantity=item.quantity,
+                area_sqft_per_part=item.surface_area_sqft,
+                coats=tuple(powders[coat.powder_id] for coat in item_coats),
+            )
+        )
+    return [
+        oven_plan.OvenJob(
+            pk=job.pk,
+            number=job.number,
+            customer=job.customer.display_name,
+            status=job.status,
+            items=tuple(by_job.get(job.pk, ())),
+            is_rush=job.priority == Priority.RUSH,
+            is_overdue=job.is_overdue,
+            due_date=job.due_date,
+        )
+        for job in jobs
+    ]
+
+
+def oven_plan_ovens() -> list[oven_plan.OvenSpec]:
+    """The ovens in use as the planner takes them, in the order it fills them (one query)."""
+    return [
+        oven_plan.OvenSpec(
+            pk=oven.pk,
+            name=oven.name,
+            capacity=oven.capacity,
+            counts_parts=oven.capacity_unit == OvenCapacityUnit.RACK_POSITIONS,
+        )
+        for oven in Oven.objects.in_use()
+    ]
 
 
 # -- what a job's page shows in its tabs (powdercoat/admin/job_rooms.py) ---------------------

@@ -1,6 +1,8 @@
 """Test helpers: read a rendered HTML form back into the data a browser would post."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 
 
@@ -84,3 +86,19 @@ def page_key(client, url: str) -> str:
     match = re.search(r'name="submission_key" value="([^"]+)"', html)
     assert match, f"{url} has no form with a submission key"
     return match.group(1)
+
+
+@contextmanager
+def migrated_back_to(target: list[tuple[str, str]]) -> Iterator:
+    """The database as it stood at migration `target`, with that moment's models (apps);
+    migrated forward to the latest schema afterwards."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(target)
+    try:
+        yield executor.loader.project_state(target).apps
+    finally:
+        call_command("migrate", verbosity=0)

@@ -1,19 +1,27 @@
-"""Shop Mobile: the phone view of the jobs in the shop, with the big Advance button (SPEC S3).
+"""Shop Mobile: the phone view of the jobs on the floor, for one hand and one person (SPEC S3).
 
-Active jobs by stage (workflow order, On Hold last), soonest due first inside a stage: the first
-few of each stage, then a link to the whole stage (`?stage=coating`, a page at a time), so the
-page costs the same with 100 active jobs or 2,000. Worker chips filter to one person's jobs
-with `?worker=<id>` (plain links, so they work without JavaScript). The list re-reads itself
-every 60 seconds while the pulsing "Live" dot is on.
-Advance (or Resume, for a job on hold) posts to `/jobs/<number>/advance/`; the card comes back
-showing the new stage, or the reason nothing changed.
+The stages are the shop's floor stages (Company settings, the same as the TV), in workflow
+order with On Hold last, soonest due first inside a stage: the first few of each stage, then a
+link to the whole stage (`?stage=coating`, a page at a time), so the page costs the same with
+100 active jobs or 2,000. A jump bar leads to each stage; `?q=` finds a job by number or
+customer. Worker chips show one person's jobs (`?worker=<id>`, `?worker=all` for everyone);
+the choice is kept for the user, and someone with jobs of their own opens on them.
+
+Advance (or Resume) posts to `/jobs/<number>/advance/` and gets the whole list back, so the
+card is already under its new stage, with a note and an Undo that posts to
+`/jobs/<number>/undo/` for 10 seconds. The list re-reads itself every 60 seconds while the
+"Live" dot is on, sending the fingerprint of what it shows: nothing changed, nothing is sent.
 """
 
-from urllib.parse import urlencode
+import hashlib
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,51 +29,141 @@ from django.views.decorators.http import require_GET, require_POST
 
 from admin_views.views.shop_common import (
     SOONEST_DUE_FIRST,
+    MoveResult,
     StageGroup,
     company_of,
+    floor_jobs,
     job_cards,
     job_cards_by,
     job_move_pressed,
+    job_undo_pressed,
+    job_url,
     shop_login_required,
     stage_groups,
 )
 from powdercoat.models import Job, Worker
-from powdercoat.models.choices import ACTIVE_STAGES, JobStatus
+from powdercoat.models.choices import JobStatus
+from powdercoat.services.preferences import phone_worker_remember, phone_worker_remembered
 
 # Seconds between two refreshes of the list.
 REFRESH_SECONDS = 60
 # Cards per stage on the list of all stages; the rest are one tap away on the stage's page.
-CARDS_PER_STAGE = 10
-# Cards per page of one stage.
-CARDS_PER_PAGE = 40
+# Three keep the first load of a floor of 150 jobs in ten stages under 80 KB of HTML.
+CARDS_PER_STAGE = 3
+# Cards per page of one stage, or of search results.
+CARDS_PER_PAGE = 30
+# Seconds the Undo of an advance stays on the phone (the server allows a minute).
+UNDO_SECONDS = 10
+# This device's copy of the user's chip (the login's record is PhonePreference), so the list
+# reads the record once per session, not on every refresh.
+WORKER_SESSION_KEY = "shop_mobile_worker"
+EVERYONE = "all"
+# An advance made without JavaScript, offered for Undo on the page the phone comes back to.
+UNDO_OFFER_SESSION_KEY = "shop_mobile_undo_offer"
+# A search longer than any job number or customer name is cut here.
+SEARCH_MAX_LENGTH = 80
 
 
-def _selected_worker(request) -> int | None:
-    """The worker id of `?worker=`, or None for everyone (a bad or huge value means everyone)."""
-    text = request.GET.get("worker", "")
+@dataclass(frozen=True)
+class ListParams:
+    """What the list shows: one worker's jobs or everyone's, one stage or all, a search."""
+
+    worker_id: int | None = None
+    stage: JobStatus | None = None
+    search: str = ""
+    page: str | None = None
+
+    def query(self, **changes) -> str:
+        """These params as a query string (`changes` replace some), `worker=all` for everyone."""
+        values = {
+            "worker": EVERYONE if self.worker_id is None else self.worker_id,
+            "stage": self.stage.value if self.stage else None,
+            "q": self.search or None,
+            "page": self.page,
+        }
+        values.update(changes)
+        return urlencode({key: value for key, value in values.items() if value is not None})
+
+
+def _worker_id(text: str) -> int | None:
+    """A worker id from a query or the session; anything else (a huge value too) is None."""
     # A database id has at most 18 digits; anything longer would overflow the query.
-    if not text.isdigit() or len(text) > 18:
-        return None
-    return int(text)
+    text = str(text)
+    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
-def _selected_stage(request) -> JobStatus | None:
-    """The active stage of `?stage=`, or None for all stages (anything else means all)."""
-    text = request.GET.get("stage", "")
-    return JobStatus(text) if text in ACTIVE_STAGES else None
+def _remembered(request) -> str | None:
+    """The chip this user last chose, on this phone or another, or None if they never chose."""
+    if WORKER_SESSION_KEY not in request.session:
+        chosen, worker_id = phone_worker_remembered(request.user)
+        # None: looked up, never chosen; kept too, so the refreshes do not ask again.
+        request.session[WORKER_SESSION_KEY] = (
+            (EVERYONE if worker_id is None else worker_id) if chosen else None
+        )
+    value = request.session[WORKER_SESSION_KEY]
+    return None if value is None else str(value)
 
 
-def _list_context(request) -> dict:
-    """The stage groups of cards, for everyone or one worker, all stages or one (seven
-    queries at most, whatever the number of active jobs)."""
-    worker_id = _selected_worker(request)
-    stage = _selected_stage(request)
+def _params(request, query: QueryDict, floor_stages) -> ListParams:
+    """The params of `query`; without a worker, the one this user last chose."""
+    worker_text = query.get("worker") or _remembered(request) or EVERYONE
+    stage_text = query.get("stage", "")
+    stage = JobStatus(stage_text) if stage_text in floor_stages else None
+    search = " ".join(query.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    return ListParams(
+        worker_id=_worker_id(worker_text),
+        stage=None if search else stage,
+        search=search,
+        page=query.get("page") if (stage or search) else None,
+    )
+
+
+def _remember_worker(request, params: ListParams) -> None:
+    """Keep the chosen chip for this user's next visit, on this phone and any other: a write
+    only when the choice changes."""
+    chosen = EVERYONE if params.worker_id is None else params.worker_id
+    if request.session.get(WORKER_SESSION_KEY) != chosen:
+        kept = phone_worker_remember(user=request.user, worker_id=params.worker_id)
+        request.session[WORKER_SESSION_KEY] = EVERYONE if kept is None else kept
+
+
+def _fingerprint(params: ListParams, groups: list[StageGroup], job_count: int) -> str:
+    """A digest of everything the list shows, so a refresh that would show the same sends
+    nothing. The offered moves are in it: a card whose button changes is a change."""
+    shown = [params.query(), job_count, str(timezone.localdate())]
+    for group in groups:
+        shown.append((group.status.value, group.job_count))
+        for card in group.cards:
+            job = card.job
+            shown.append(
+                (
+                    card.number,
+                    job.status,
+                    job.priority,
+                    str(job.due_date),
+                    card.customer,
+                    card.summary,
+                    card.item_count,
+                    card.part_count,
+                    tuple(swatch.label + swatch.colour for swatch in card.swatches),
+                    card.worker_names,
+                    job.special_instructions,
+                    tuple(move.name for move in card.moves),
+                )
+            )
+    return hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
+
+
+def _list_context(request, params: ListParams) -> dict:
+    """The stage groups of cards for `params` (seven queries at most, whatever the number of
+    jobs on the floor), with the jump bar's counts and the list's fingerprint."""
     company = company_of(request)
-    jobs = Job.objects.active()
-    if worker_id is not None:
-        jobs = jobs.filter(assigned_workers=worker_id)
+    jobs = floor_jobs(company)
+    # A search looks through everyone's jobs: the number on a part is not always one's own.
+    if params.worker_id is not None and not params.search:
+        jobs = jobs.filter(assigned_workers=params.worker_id)
     page = None
-    if stage is None:
+    if params.stage is None and not params.search:
         by_stage = job_cards_by(
             jobs,
             field="status",
@@ -77,59 +175,74 @@ def _list_context(request) -> dict:
         groups = stage_groups(by_stage)
         job_count = sum(by_stage.totals.values())
     else:
-        pages = Paginator(jobs.filter(status=stage).order_by(*SOONEST_DUE_FIRST), CARDS_PER_PAGE)
-        page = pages.get_page(request.GET.get("page"))
+        if params.search:
+            words = params.search
+            jobs = jobs.filter(
+                Q(number__icontains=words)
+                | Q(customer__company_name__icontains=words)
+                | Q(customer__contact_name__icontains=words)
+            )
+        else:
+            jobs = jobs.filter(status=params.stage)
+        pages = Paginator(jobs.order_by(*SOONEST_DUE_FIRST), CARDS_PER_PAGE)
+        page = pages.get_page(params.page)
         cards = job_cards(page.object_list, company=company, moves_for=request.user)
-        groups = [StageGroup(stage, cards, total=pages.count)] if pages.count else []
+        groups = _grouped(cards)
         job_count = pages.count
+    list_query = params.query(page=page.number if page is not None else None)
+    here = reverse("admin_views:shop_mobile")
+    everywhere = ListParams(worker_id=params.worker_id).query()
     return {
+        "params": params,
         "groups": groups,
         "job_count": job_count,
-        "worker_id": worker_id,
-        "stage": stage,
         "page": page,
-        "updated_at": timezone.localtime(),
-        "list_url": _url(
-            "admin_views:shop_mobile_list",
-            worker_id,
-            stage=stage,
-            page=page.number if page is not None else None,
-        ),
+        "updated_at": timezone.localtime().replace(microsecond=0),
+        "list_url": f"{reverse('admin_views:shop_mobile_list')}?{list_query}",
+        "all_stages_url": f"{here}?{everywhere}",
+        # A stage's "All N jobs" link is this with the stage's value after it.
+        "stage_url": f"{here}?{everywhere}&stage=",
         # What the stage's Previous and Next links keep.
-        "page_query": _query(stage=stage, worker=worker_id),
+        "page_query": params.query(page=None),
         "refresh_seconds": REFRESH_SECONDS,
+        "fingerprint": _fingerprint(params, groups, job_count),
     }
 
 
-def _query(**params) -> str:
-    """A query string of the params that have a value."""
-    return urlencode({key: value for key, value in params.items() if value is not None})
+def _grouped(cards) -> list[StageGroup]:
+    """Cards of one page (a stage, or search results) under their stage headings."""
+    groups: dict[JobStatus, StageGroup] = {}
+    for card in cards:
+        groups.setdefault(card.status, StageGroup(card.status)).cards.append(card)
+    return list(groups.values())
 
 
-def _url(name: str, worker_id: int | None, **more) -> str:
-    """The page's address with the worker, stage and page kept in the query string."""
-    query = _query(worker=worker_id, **more)
-    return f"{reverse(name)}?{query}" if query else reverse(name)
-
-
-def _chips(request, worker_id: int | None, stage: JobStatus | None) -> list[dict]:
-    """ "All", then each active worker with active jobs; the person's own chip comes first."""
+def _chips(request, params: ListParams) -> list[dict]:
+    """ "Everyone", then each active worker with jobs on the floor; the person's own first."""
+    floor_stages = company_of(request).floor_stage_order
     workers = list(
         Worker.objects.active()
-        .filter(jobs__status__in=ACTIVE_STAGES)
+        .filter(jobs__status__in=floor_stages)
         .distinct()
         .order_by("name")
         .only("id", "name", "user_id")
     )
     workers.sort(key=lambda worker: worker.user_id != request.user.pk)
-    everyone = _url("admin_views:shop_mobile", None, stage=stage)
-    chips = [{"label": "All", "url": everyone, "on": worker_id is None}]
+    here = reverse("admin_views:shop_mobile")
+    chips = [
+        {
+            "label": "Everyone",
+            "url": f"{here}?{ListParams(stage=params.stage).query()}",
+            "on": params.worker_id is None,
+        }
+    ]
     chips += [
         {
             "label": worker.name,
-            "url": _url("admin_views:shop_mobile", worker.pk, stage=stage),
-            "on": worker.pk == worker_id,
+            "url": f"{here}?{ListParams(worker_id=worker.pk, stage=params.stage).query()}",
+            "on": worker.pk == params.worker_id,
             "me": worker.user_id == request.user.pk,
+            "pk": worker.pk,
         }
         for worker in workers
     ]
@@ -140,14 +253,27 @@ def _chips(request, worker_id: int | None, stage: JobStatus | None) -> list[dict
 @shop_login_required
 @permission_required("powdercoat.view_job", raise_exception=True)
 def shop_mobile(request):
-    """The phone page."""
-    context = _list_context(request)
-    chips = _chips(request, context["worker_id"], context["stage"])
+    """The phone page. On a first visit, a worker with jobs on the floor sees their own."""
+    floor_stages = company_of(request).floor_stage_order
+    first_visit = "worker" not in request.GET and _remembered(request) is None
+    params = _params(request, request.GET, floor_stages)
+    chips = _chips(request, params)
+    own = next((chip for chip in chips[1:] if chip["me"]), None)
+    if first_visit and own is not None:
+        params = ListParams(worker_id=own["pk"], stage=params.stage, search=params.search)
+        for chip in chips:
+            chip["on"] = chip is own
+    _remember_worker(request, params)
     selected = next((chip for chip in chips[1:] if chip["on"]), None)
     return render(
         request,
         "admin_views/shop/mobile.html",
-        {**context, "chips": chips, "selected_worker": selected},
+        {
+            **_list_context(request, params),
+            "chips": chips,
+            "selected_worker": selected,
+            "note": request.session.pop(UNDO_OFFER_SESSION_KEY, None),
+        },
     )
 
 
@@ -155,15 +281,58 @@ def shop_mobile(request):
 @shop_login_required
 @permission_required("powdercoat.view_job", raise_exception=True)
 def shop_mobile_list(request):
-    """Just the list, for the page's own refresh."""
-    return render(request, "admin_views/shop/_mobile_list.html", _list_context(request))
+    """Just the list, for the page's own refresh: "204 No Content" when the list would look
+    the same as the fingerprint the phone sent (`seen`)."""
+    params = _params(request, request.GET, company_of(request).floor_stage_order)
+    context = _list_context(request, params)
+    if request.GET.get("seen") == context["fingerprint"]:
+        return HttpResponse(status=204)
+    return render(request, "admin_views/shop/_mobile_list.html", context)
+
+
+def _note(number: str, *, done: bool, message: str, change_id: int | None) -> dict:
+    """The outcome on top of the list, with Undo when the move can be taken back."""
+    note: dict = {"done": done, "message": message, "number": number}
+    if change_id is not None:
+        note["undo_url"] = job_url("admin_views:shop_mobile_undo", number)
+        note["change_id"] = change_id
+        note["undo_seconds"] = UNDO_SECONDS
+    return note
+
+
+def _answer(request, job: Job, result: MoveResult):
+    """The list as the phone shows it, with the outcome on top (and Undo after an advance).
+    A plain form (no JavaScript) goes back to the page: the outcome as a message, or, after
+    an advance, as the same note with its Undo, kept in the session for that one page."""
+    if not request.htmx:
+        if result.undoable_change_id is not None:
+            request.session[UNDO_OFFER_SESSION_KEY] = _note(
+                job.number, done=True, message=result.message, change_id=result.undoable_change_id
+            )
+        else:
+            (messages.success if result.done else messages.error)(request, result.message)
+        return redirect(f"{reverse('admin_views:shop_mobile')}#job-{job.number}")
+    # The list the phone was showing: its address is the page's (htmx sends it along).
+    shown = QueryDict(urlsplit(request.htmx.current_url or "").query)
+    params = _params(request, shown, company_of(request).floor_stage_order)
+    note = _note(
+        job.number,
+        done=result.done,
+        message=result.message,
+        change_id=result.undoable_change_id,
+    )
+    return render(
+        request,
+        "admin_views/shop/_mobile_list.html",
+        {**_list_context(request, params), "note": note},
+    )
 
 
 @require_POST
 @shop_login_required
 @permission_required("powdercoat.view_job", raise_exception=True)
 def shop_mobile_advance(request, number: str):
-    """Advance (or resume) one job; htmx gets its card back, a plain form goes to the list."""
+    """Advance (or resume) one job."""
     job = get_object_or_404(Job, number=number)
     result = job_move_pressed(
         job=job,
@@ -172,17 +341,19 @@ def shop_mobile_advance(request, number: str):
         seen_status=request.POST.get("seen_status", ""),
         key=request.POST.get("submission_key", ""),
     )
-    if not request.htmx:
-        (messages.success if result.done else messages.error)(request, result.message)
-        return redirect(f"{reverse('admin_views:shop_mobile')}#job-{job.number}")
-    card = job_cards(
-        Job.objects.filter(pk=job.pk), company=company_of(request), moves_for=request.user
+    return _answer(request, job, result)
+
+
+@require_POST
+@shop_login_required
+@permission_required("powdercoat.view_job", raise_exception=True)
+def shop_mobile_undo(request, number: str):
+    """Take back the advance just made, by the person who made it."""
+    job = get_object_or_404(Job, number=number)
+    result = job_undo_pressed(
+        job=job,
+        user=request.user,
+        change_id=request.POST.get("change_id", ""),
+        key=request.POST.get("submission_key", ""),
     )
-    return render(
-        request,
-        "admin_views/shop/_mobile_card.html",
-        {
-            "card": card[0],
-            "result": result,
-        },
-    )
+    return _answer(request, job, result)

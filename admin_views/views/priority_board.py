@@ -2,11 +2,13 @@
 
 Anyone who may see jobs sees the board; people who may change jobs (Office, Supervisor,
 Administrator) move a card to another lane, by dragging it or with the "Move to" control on
-the card. The move goes through `job_update`, so the rush surcharge, the supervisors' alert
-and the history record (with the user) happen as they do from the job page.
+the card. The move goes through `job_priority_move` (and `job_update`), so the rush
+surcharge, the supervisors' alert and the history record (with the user) happen as they do
+from the job page; the note that says so offers Undo for a few seconds.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,37 +17,44 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from admin_views.views.shop_common import (
-    BY_STAGE_THEN_DUE,
     JobCard,
     company_of,
     job_cards,
     job_cards_by,
+    overdue_first_then_due,
     shop_login_required,
 )
 from powdercoat.badges import rush_surcharge_change_text
 from powdercoat.models import Job
-from powdercoat.models.choices import ACTIVE_STAGES, PRIORITY_TONE, Priority
-from powdercoat.services.jobs import job_update
+from powdercoat.models.choices import PRIORITY_TONE, Priority
+from powdercoat.services.job_priority import (
+    PRIORITY_PERMISSION,
+    PriorityChange,
+    job_priority_move,
+    job_priority_undo,
+)
 from powdercoat.services.submissions import SubmissionRepeated, submission_once
 
 # Left to right, most pressing first.
 LANES = (Priority.RUSH, Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
 
-MOVE_PERMISSION = "powdercoat.change_job"
-
-# Cards per lane on the whole board; a longer lane ends in a link to all of its jobs.
-CARDS_PER_LANE = 20
+# Cards per lane on the whole board, each lane scrolling on its own (the cards have a fixed
+# height, so sixty scroll as easily as six); a longer lane ends in a link to all of its jobs.
+CARDS_PER_LANE = 60
 # Cards per page when one lane is shown on its own (`?lane=<priority>`).
 CARDS_PER_LANE_PAGE = 60
 
 
 @dataclass(frozen=True)
 class Lane:
-    """One priority lane: the cards shown, sorted by stage then due date, and its job count."""
+    """One priority lane: the cards shown (overdue first, then by due date) and its job count."""
 
     priority: Priority
     cards: list[JobCard]
@@ -69,6 +78,19 @@ class Lane:
         """The lane's jobs without a card here."""
         return self.total - len(self.cards)
 
+    @cached_property
+    def move_options(self) -> SafeString:
+        """The "Move to" choices with this lane selected: every card of a lane has the same
+        priority, so they are built once per lane, not once per card (a tenth of the page)."""
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (priority.value, " selected" if priority == self.priority else "", priority.label)
+                for priority in LANES
+            ),
+        )
+
 
 def _board_params(request):
     """Which lane and page the board shows: the address says it, or a Move posted from a
@@ -87,16 +109,16 @@ def _lanes(request) -> tuple[list[Lane], Page | None]:
     number of jobs); or one lane a page at a time."""
     company = company_of(request)
     jobs = Job.objects.active()
+    # The shop's calendar: the middleware has activated its time zone.
+    order = overdue_first_then_due(timezone.localdate())
     chosen = _selected_lane(request)
     if chosen is not None:
-        pages = Paginator(
-            jobs.filter(priority=chosen).order_by(*BY_STAGE_THEN_DUE), CARDS_PER_LANE_PAGE
-        )
+        pages = Paginator(jobs.filter(priority=chosen).order_by(*order), CARDS_PER_LANE_PAGE)
         page = pages.get_page(_board_params(request).get("page"))
         cards = job_cards(page.object_list, company=company)
         return [Lane(priority=chosen, cards=cards, total=pages.count)], page
     by_lane = job_cards_by(
-        jobs, field="priority", order_by=BY_STAGE_THEN_DUE, limit=CARDS_PER_LANE, company=company
+        jobs, field="priority", order_by=order, limit=CARDS_PER_LANE, company=company
     )
     lanes = [
         Lane(
@@ -116,8 +138,7 @@ def _context(request) -> dict:
         "page": page,
         "one_lane": page is not None,
         "page_query": urlencode({"lane": lanes[0].priority.value}) if page is not None else "",
-        "can_move": request.user.has_perm(MOVE_PERMISSION),
-        "priorities": [(priority.value, priority.label) for priority in LANES],
+        "can_move": request.user.has_perm(PRIORITY_PERMISSION),
     }
 
 
@@ -129,70 +150,113 @@ def priority_board(request):
     return render(request, "admin_views/shop/priority_board.html", _context(request))
 
 
-def _move(request, number: str) -> tuple[bool, str]:
-    """Give the job the lane's priority through `job_update`, once per submission key; what
-    happened, in words."""
+def _move_words(change: PriorityChange, *, with_money: bool) -> str:
+    """What the mover is told: the lanes, the rush surcharge if it changed, whom the alert
+    reached."""
+    text = _("%(number)s moved from %(from)s to %(to)s.") % {
+        "number": change.job.number,
+        "from": change.before.label,
+        "to": change.after.label,
+    }
+    rush = rush_surcharge_change_text(
+        previous_priority=change.before,
+        priority=change.after,
+        percent=change.job.rush_surcharge_percent,
+        amount=change.job.rush_surcharge_amount,
+        with_money=with_money,
+    )
+    if rush:
+        text += " " + rush
+    if change.job.priority_alert is not None:
+        text += " " + change.job.priority_alert.words()
+    return text
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a Move or an Undo went, in words; the job it moved (for the board to point at) and
+    `undo_stamp` when the move can be taken back."""
+
+    done: bool
+    text: str
+    number: str = ""
+    undo_stamp: str = ""
+
+
+def _move(request, number: str) -> Outcome:
+    """Give the job the lane's priority, once per submission key."""
     try:
         priority = Priority(int(request.POST.get("priority", "")))
     except ValueError:
-        return False, _("Pick one of the lanes: Rush, Urgent, High, Normal or Low.")
+        return Outcome(False, _("Pick one of the lanes: Rush, Urgent, High, Normal or Low."))
     try:
         with submission_once(
             key=request.POST.get("submission_key", ""), user=request.user
         ) as answer:
-            # Locked while it changes, so an edit saved at the same moment is not overwritten.
-            job = get_object_or_404(
-                Job.objects.select_for_update(of=("self",)).select_related("customer"),
-                number=number,
-            )
-            if job.status not in ACTIVE_STAGES:
-                raise ValidationError(
-                    _("%(number)s is %(status)s; only active jobs are on the board.")
-                    % {"number": job.number, "status": job.get_status_display()}
-                )
-            previous = Priority(job.priority)
-            if previous == priority:
-                raise ValidationError(
-                    _("%(number)s is already %(priority)s.")
-                    % {"number": job.number, "priority": priority.label}
-                )
-            job.priority = priority
-            job_update(job=job, user=request.user)
-            text = _("%(number)s moved from %(from)s to %(to)s.") % {
-                "number": job.number,
-                "from": previous.label,
-                "to": priority.label,
-            }
-            rush = rush_surcharge_change_text(
-                previous_priority=previous,
-                priority=priority,
-                percent=job.rush_surcharge_percent,
-                amount=job.rush_surcharge_amount,
-                with_money=request.user.has_perm("powdercoat.view_prices"),
-            )
-            if rush:
-                text += " " + rush
-            if job.priority_alert is not None:
-                text += " " + job.priority_alert.words()
+            job = get_object_or_404(Job, number=number)
+            change = job_priority_move(job=job, user=request.user, priority=priority)
+            text = _move_words(change, with_money=request.user.has_perm("powdercoat.view_prices"))
             answer(message=text)
     except SubmissionRepeated as repeat:
-        return True, repeat.message
+        return Outcome(True, repeat.message)
     except ValidationError as error:
-        return False, " ".join(error.messages)
-    return True, text
+        return Outcome(False, " ".join(error.messages))
+    return Outcome(True, text, number=change.job.number, undo_stamp=change.undo_stamp)
+
+
+def _undo(request) -> Outcome:
+    """Take back the move named by the posted undo stamp, once per submission key."""
+    try:
+        with submission_once(
+            key=request.POST.get("submission_key", ""), user=request.user
+        ) as answer:
+            change = job_priority_undo(stamp=request.POST.get("undo", ""), user=request.user)
+            text = _("Undone: %(number)s is back in %(lane)s.") % {
+                "number": change.job.number,
+                "lane": change.after.label,
+            }
+            answer(message=text)
+    except SubmissionRepeated as repeat:
+        return Outcome(True, repeat.message)
+    except ValidationError as error:
+        return Outcome(False, " ".join(error.messages))
+    return Outcome(True, text, number=change.job.number)
+
+
+def _answer(request, outcome: Outcome):
+    """htmx gets the board again with the outcome (and Undo) on it; a plain form goes back to
+    the board, or to the lane it was posted from, with a message."""
+    if request.htmx:
+        context = {
+            **_context(request),
+            "notice": outcome.text,
+            "notice_ok": outcome.done,
+            "undo_stamp": outcome.undo_stamp,
+            "moved_number": outcome.number,
+        }
+        return render(request, "admin_views/shop/_priority_lanes.html", context)
+    (messages.success if outcome.done else messages.error)(request, outcome.text)
+    lane = _selected_lane(request)
+    board = reverse("admin_views:priority_board")
+    return redirect(f"{board}?lane={lane.value}" if lane is not None else board)
+
+
+def _may_change_priority(request) -> None:
+    if not request.user.has_perm(PRIORITY_PERMISSION):
+        raise PermissionDenied(_("Your role does not allow changing a job's priority."))
 
 
 @require_POST
 @shop_login_required
 def priority_move(request, number: str):
     """Move a card to another lane (Office, Supervisor, Administrator); htmx gets the board."""
-    if not request.user.has_perm(MOVE_PERMISSION):
-        raise PermissionDenied(_("Your role does not allow changing a job's priority."))
-    done, text = _move(request, number)
-    if request.htmx:
-        context = {**_context(request), "notice": text, "notice_ok": done}
-        return render(request, "admin_views/shop/_priority_lanes.html", context)
-    (messages.success if done else messages.error)(request, text)
-    lane = _selected_lane(request)
-    board = reverse("admin_views:priority_board")
-    return redirect(f"{board}?lane={lane.value}" if lane is not None else board)
+    _may_change_priority(request)
+    return _answer(request, _move(request, number))
+
+
+@require_POST
+@shop_login_required
+def priority_undo(request):
+    """Take back the move just made, from the note the board shows after it."""
+    _may_change_priority(request)
+    return _answer(request, _undo(request))

@@ -20,6 +20,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, IntegerField, OrderBy, QuerySet, Value, When
 from django.shortcuts import resolve_url
 from django.urls import get_script_prefix, reverse
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
@@ -27,24 +30,32 @@ from django_htmx.http import HttpResponseClientRedirect
 from powdercoat import badges
 from powdercoat.models import CompanySettings, Job, Worker
 from powdercoat.models.choices import PRIORITY_TONE, STATUS_FAMILY, WORKFLOW, JobStatus, Priority
+from powdercoat.querysets import job_is_overdue
 from powdercoat.selectors import jobs_needed_prep_stages, shop_floor_jobs
-from powdercoat.services.jobs import JobMove, job_move, job_moves_offered
+from powdercoat.services.jobs import JobMove, job_advance_undo, job_move, job_moves_offered
 from powdercoat.services.submissions import SubmissionRepeated, submission_once
 
 # Stages in the order the pages list them: the workflow, then jobs on hold.
 STAGE_ORDER = (*WORKFLOW, JobStatus.ON_HOLD)
-STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGE_ORDER)}
 
 # The same orders in SQL, for reading only the cards a screen shows (`job_cards_by`).
 SOONEST_DUE_FIRST = (F("due_date").asc(nulls_last=True), F("number").asc())
 MOST_PRESSING_FIRST = (F("priority").desc(), *SOONEST_DUE_FIRST)
-BY_STAGE_THEN_DUE = (
-    Case(
-        *(When(status=stage, then=Value(rank)) for stage, rank in STAGE_RANK.items()),
-        output_field=IntegerField(),
-    ).asc(),
-    *SOONEST_DUE_FIRST,
-)
+
+
+def overdue_first_then_due(today: date) -> tuple[OrderBy, ...]:
+    """Overdue jobs first (due before `today` with the work still open, as `Job.is_overdue`
+    says), then the soonest due date, jobs without one last, then the job number.
+
+    Among open jobs alone the first key agrees with the due date; it is spelled out so that a
+    finished job with an old due date never sorts above work that is late. A function because
+    "overdue" depends on the day the page is read.
+    """
+    overdue_first = Case(
+        When(job_is_overdue(today), then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (overdue_first.asc(), *SOONEST_DUE_FIRST)
+
 
 # A swatch colour goes into a style attribute, so only a plain #RRGGBB is ever used.
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -53,6 +64,8 @@ _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 SUMMARY_ITEMS = 2
 # How many powders a small card (TV, board) shows before "+ N more".
 SWATCHES_SHOWN = 3
+# How long a powder's name may be on a TV card, where two of them and "+ 1 more" share a line.
+SHORT_SWATCH_CHARS = 17
 
 
 # -- login -------------------------------------------------------------------------------------
@@ -79,6 +92,12 @@ def company_of(request) -> CompanySettings:
     return getattr(request, "company", None) or CompanySettings.load()
 
 
+def floor_jobs(company: CompanySettings) -> QuerySet[Job]:
+    """The jobs the shop-floor screens show: those at the stages the company ticked in its
+    settings ("Shop floor stages", `CompanySettings.floor_stage_order`)."""
+    return Job.objects.filter(status__in=company.floor_stage_order)
+
+
 # -- cards -------------------------------------------------------------------------------------
 
 _NUMBER_SLOT = "JOB-NUMBER-SLOT"
@@ -92,7 +111,8 @@ def _job_url_pattern(name: str, script_prefix: str) -> str:
 
 
 def job_url(name: str, number: str) -> str:
-    """The address of the view `name` that takes a job number, for `number`."""
+    """The address of the view `name` that takes a job number, for `number` (or whatever the
+    view takes in that one place: the admin's job page takes the job's id)."""
     return _job_url_pattern(name, get_script_prefix()).replace(_NUMBER_SLOT, quote(number, safe=""))
 
 
@@ -103,6 +123,18 @@ class Swatch:
     pk: int  # the inventory item's id (the material usage page takes it)
     label: str
     colour: str  # "#RRGGBB", or "" when the powder has no swatch colour set
+    name: str = ""  # the label without its colour code
+
+    @property
+    def short_label(self) -> str:
+        """The label for a small card (the TV): the colour code goes first, then the end of
+        the name, so the card says "Safety Yellow", not "Safety Yellow (R…"."""
+        if len(self.label) <= SHORT_SWATCH_CHARS:
+            return self.label
+        name = self.name or self.label
+        if len(name) <= SHORT_SWATCH_CHARS:
+            return name
+        return name[: SHORT_SWATCH_CHARS - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -169,6 +201,27 @@ class JobCard:
         return badges.due_date_label(self.due, overdue=self.is_overdue)
 
     @property
+    def short_due_label(self) -> SafeString:
+        """The due date in a few words for a small card: "Overdue · Nov 27", "Due today",
+        "Due Nov 30". No year: a TV card has no room for it, and a shop's due dates are weeks
+        apart, not years. Overdue and today are said in words, not only in colour."""
+        if self.due is None:
+            return format_html("{}", _("No due date"))
+        day = formats.date_format(self.due, "M j")
+        if self.is_overdue:
+            return format_html(
+                '<span class="pc-overdue">⚠ {}</span>', _("Overdue · %(day)s") % {"day": day}
+            )
+        if self.job.is_due_today:
+            return format_html('<span class="pc-due-today">◷ {}</span>', _("Due today"))
+        return format_html("{}", _("Due %(day)s") % {"day": day})
+
+    @property
+    def change_url(self) -> str:
+        """The job's page in the admin."""
+        return job_url("admin:powdercoat_job_change", str(self.job.pk))
+
+    @property
     def bump_url(self) -> str:
         """The job's page on the floor (details, hold, log powder)."""
         return job_url("admin_views:job_bump", self.number)
@@ -208,6 +261,11 @@ class JobCard:
         return ", ".join(worker.name for worker in self.workers)
 
     @property
+    def powder_names(self) -> str:
+        """Every powder of the job by name, for a card with room for only the first few."""
+        return ", ".join(swatch.label for swatch in self.swatches)
+
+    @property
     def first_swatches(self) -> tuple[Swatch, ...]:
         """The powders a small card has room for."""
         return self.swatches[:SWATCHES_SHOWN]
@@ -227,10 +285,11 @@ def _swatches(job: Job) -> tuple[Swatch, ...]:
             if powder.pk in seen:
                 continue
             name = powder.color_name or powder.name
+            label = name
             if powder.color_code and powder.color_code not in name:
-                name = f"{name} ({powder.color_code})"
+                label = f"{name} ({powder.color_code})"
             colour = powder.swatch_hex if _HEX.match(powder.swatch_hex or "") else ""
-            seen[powder.pk] = Swatch(pk=powder.pk, label=name, colour=colour)
+            seen[powder.pk] = Swatch(pk=powder.pk, label=label, colour=colour, name=name)
     return tuple(seen.values())
 
 
@@ -360,6 +419,25 @@ class MoveResult:
 
     done: bool
     message: str
+    # The timeline row an advance just made, which the phone offers to take back.
+    undoable_change_id: int | None = None
+
+
+def _pressed_once(*, key: str, user, work: Callable[[], tuple[str, int | None]]) -> MoveResult:
+    """Run `work` at most once for the submission `key`; what it says (and the change an Undo
+    may take back) comes back as a MoveResult. A repeat answers "Already recorded" with what
+    the first press did; a refusal comes back in words, never as an error page."""
+    try:
+        with submission_once(key=key, user=user) as answer:
+            text, undoable_change_id = work()
+            answer(message=text)
+    except SubmissionRepeated as repeat:
+        return MoveResult(True, repeat.message)
+    except ValidationError as error:
+        return MoveResult(False, " ".join(error.messages))
+    except PermissionDenied as error:
+        return MoveResult(False, str(error) or _("Your role does not allow that."))
+    return MoveResult(True, text, undoable_change_id)
 
 
 def job_move_pressed(
@@ -371,35 +449,47 @@ def job_move_pressed(
     Applied once per submission `key`: the same press arriving twice (a double tap, a retry on
     bad Wi-Fi) answers "Already recorded" with what the first did. `seen_status` is the status
     their page showed: if the job has moved since (someone else pressed first, or the page is
-    old), nothing is changed, so a stale page can never push a job a second stage. Refusals
-    come back as a message, never as an error page.
+    old), nothing is changed, so a stale page can never push a job a second stage. An advance
+    comes back with its timeline row, which the phone offers to take back.
     """
-    try:
-        with submission_once(key=key, user=user) as answer:
-            if seen_status != job.status:
-                raise ValidationError(
-                    _(
-                        "%(number)s is now %(status)s: it was moved since this page was loaded. "
-                        "Nothing was changed; look at it again."
-                    )
-                    % {"number": job.number, "status": JobStatus(job.status).label}
+
+    def work() -> tuple[str, int | None]:
+        if seen_status != job.status:
+            raise ValidationError(
+                _(
+                    "%(number)s is now %(status)s: it was moved since this page was loaded. "
+                    "Nothing was changed; look at it again."
                 )
-            if not any(m.name == move for m in job_moves_offered(job, user, on_floor_only=True)):
-                raise ValidationError(
-                    _("%(number)s cannot be moved that way from here; reload the page.")
-                    % {"number": job.number}
-                )
-            change = job_move(job=job, user=user, move=move, note=reason)
-            text = _("%(number)s: %(from)s → %(to)s.") % {
-                "number": job.number,
-                "from": change.get_from_status_display(),
-                "to": change.get_to_status_display(),
-            }
-            answer(message=text)
-    except SubmissionRepeated as repeat:
-        return MoveResult(True, repeat.message)
-    except ValidationError as error:
-        return MoveResult(False, " ".join(error.messages))
-    except PermissionDenied as error:
-        return MoveResult(False, str(error) or _("Your role does not allow that."))
-    return MoveResult(True, text)
+                % {"number": job.number, "status": JobStatus(job.status).label}
+            )
+        if not any(m.name == move for m in job_moves_offered(job, user, on_floor_only=True)):
+            raise ValidationError(
+                _("%(number)s cannot be moved that way from here; reload the page.")
+                % {"number": job.number}
+            )
+        change = job_move(job=job, user=user, move=move, note=reason)
+        text = _("%(number)s: %(from)s → %(to)s.") % {
+            "number": job.number,
+            "from": change.get_from_status_display(),
+            "to": change.get_to_status_display(),
+        }
+        return text, change.pk if change.transition == "advance" else None
+
+    return _pressed_once(key=key, user=user, work=work)
+
+
+def job_undo_pressed(*, job: Job, user, change_id: str, key: str) -> MoveResult:
+    """Take back the advance `change_id` that `user` just made (`job_advance_undo`), once per
+    submission `key`; refusals come back in words, never as an error page."""
+    if not change_id.isdigit() or len(change_id) > 18:
+        return MoveResult(False, _("That advance cannot be found; nothing was changed."))
+
+    def work() -> tuple[str, int | None]:
+        change = job_advance_undo(job=job, user=user, change_id=int(change_id))
+        text = _("%(number)s is back in %(to)s.") % {
+            "number": job.number,
+            "to": change.get_to_status_display(),
+        }
+        return text, None
+
+    return _pressed_once(key=key, user=user, work=work)

@@ -38,6 +38,7 @@ from powdercoat.services.submissions import SubmissionRepeated, submission_once
 RECORD_ACTIONS = (
     "record_intake",
     "add_photos",
+    "customer_photos",
     "add_note",
     "log_time",
     "record_rework",

@@ -42,6 +42,7 @@ from powdercoat.admin.job_moves import JobMovesAdminMixin, StatusTimelineInline
 from powdercoat.admin.job_paperwork import JobPaperworkAdminMixin
 from powdercoat.admin.job_records import JobRecordsAdminMixin
 from powdercoat.admin.job_rooms import JOB_RECORD_ROOMS
+from powdercoat.admin.job_status_link import JobCustomerPhotosAdminMixin, JobStatusLinkAdminMixin
 from powdercoat.admin.mixins import HidesPricesMixin, can_see_prices
 from powdercoat.admin.navigation import JOB_VIEW_COUNTS_ATTRIBUTE
 from powdercoat.admin.once import AppliedOnceAddMixin
@@ -148,6 +149,8 @@ class JobAdmin(
     JobPaperworkAdminMixin,
     JobRecordsAdminMixin,
     JobMaterialsAdminMixin,
+    JobStatusLinkAdminMixin,
+    JobCustomerPhotosAdminMixin,
     HidesPricesMixin,
     ShopHistoryAdmin,
     ModelAdmin,
@@ -201,6 +204,7 @@ class JobAdmin(
         "display_status_field",
         "price_summary",
         "display_source_quote",
+        "display_status_link",
         "created_at",
         "created_by",
         "updated_at",
@@ -220,6 +224,7 @@ class JobAdmin(
                     ("scheduled_date", "due_date"),
                     "assigned_workers",
                     "special_instructions",
+                    "display_status_link",
                 ),
                 "classes": ["tab"],
             },
@@ -264,10 +269,13 @@ class JobAdmin(
                 "change_customer",
                 "clone_job",
                 "save_as_template",
+                "send_status_link",
+                "revoke_status_link",
             ],
         },
         "record_intake",
         "add_photos",
+        "customer_photos",
         "add_note",
         "log_time",
         "record_rework",

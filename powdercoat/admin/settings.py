@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from powdercoat.addresses import shop_display_url
 from powdercoat.admin.mixins import redirect_after_dialog
@@ -24,6 +25,7 @@ from powdercoat.documents.pdf import letterhead
 from powdercoat.documents.responses import pdf_response
 from powdercoat.documents.work_order import sample_work_order_pdf
 from powdercoat.models import CompanySettings
+from powdercoat.models.choices import FLOOR_STAGE_CHOICES, OVEN_PLAN_STAGE_CHOICES
 from powdercoat.models.settings import new_display_key
 from powdercoat.pictures import DOCUMENT_PICTURE_SIDE, picture_shrunk
 
@@ -38,6 +40,32 @@ class CompanySettingsForm(forms.ModelForm):
     class Meta:
         model = CompanySettings
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose the fields)
+
+    floor_stages = forms.MultipleChoiceField(
+        label=_("Shop floor stages"),
+        choices=[(str(stage), stage.label) for stage in FLOOR_STAGE_CHOICES],
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+        help_text=CompanySettings._meta.get_field("floor_stages").help_text,
+        error_messages={"required": _("Pick at least one stage for the shop floor.")},
+    )
+
+    def clean_floor_stages(self) -> list[str]:
+        """Kept in workflow order, whatever order the boxes were ticked in."""
+        ticked = set(self.cleaned_data["floor_stages"])
+        return [str(stage) for stage in FLOOR_STAGE_CHOICES if stage in ticked]
+
+    oven_plan_stages = forms.MultipleChoiceField(
+        label=_("Oven plan stages"),
+        choices=[(str(stage), stage.label) for stage in OVEN_PLAN_STAGE_CHOICES],
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+        help_text=CompanySettings._meta.get_field("oven_plan_stages").help_text,
+        error_messages={"required": _("Pick at least one stage whose jobs are ready to coat.")},
+    )
+
+    def clean_oven_plan_stages(self) -> list[str]:
+        """Kept in workflow order, whatever order the boxes were ticked in."""
+        ticked = set(self.cleaned_data["oven_plan_stages"])
+        return [str(stage) for stage in OVEN_PLAN_STAGE_CHOICES if stage in ticked]
 
     def clean_logo(self):
         """A new logo is checked and kept at most 1,200 pixels across: it is on every PDF."""
@@ -78,6 +106,13 @@ class CompanySettingsAdmin(ModelAdmin):
             },
         ),
         (
+            _("Customer status page"),
+            {
+                "fields": ("opening_hours", "status_page_shows_workers"),
+                "classes": ["tab"],
+            },
+        ),
+        (
             _("Rates and money"),
             {
                 "fields": (
@@ -95,6 +130,8 @@ class CompanySettingsAdmin(ModelAdmin):
                 "fields": (
                     ("default_coverage_sqft_per_lb", "default_transfer_efficiency"),
                     "skip_unneeded_prep_stages",
+                    "floor_stages",
+                    "oven_plan_stages",
                     "display_key",
                     "display_url",
                 ),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from powdercoat import pricing
 from powdercoat.documents.pdf import local_file_path, render_pdf
 from powdercoat.documents.qr import qr_data_uri
+from powdercoat.documents.status_link import PrintedStatusLink, printed_status_link
 from powdercoat.models import (
     CompanySettings,
     Customer,
@@ -156,6 +157,7 @@ def _context(
     workers: list[str],
     prices_allowed: bool,
     contact_allowed: bool,
+    status_link: PrintedStatusLink | None = None,
     sample: bool = False,
 ) -> dict[str, Any]:
     with_qr = company.work_order_show_qr_codes
@@ -178,6 +180,8 @@ def _context(
         "show_contact": contact_allowed,
         "job_qr": _qr(_("View job"), job_page_url(job)) if with_qr else None,
         "status_qr": _qr(_("Update status"), job_bump_url(job)) if with_qr else None,
+        # The customer's part of the sheet: their own link to follow the job (SPEC U1).
+        "customer_link": status_link,
         "sample": sample,
     }
 
@@ -243,6 +247,7 @@ def work_order_pdf(
             workers=list(job.assigned_workers.order_by("name").values_list("name", flat=True)),
             prices_allowed=prices_allowed,
             contact_allowed=contact_allowed,
+            status_link=printed_status_link(job, with_qr=company.work_order_show_qr_codes),
         ),
         document=f"work order {job.number}",
     )
@@ -354,6 +359,13 @@ def sample_work_order_pdf(*, company: CompanySettings, logo_path: str = "") -> b
         workers=["Alex", "Sam"],
         prices_allowed=True,
         contact_allowed=True,
+        # A made-up link: the sample job does not exist, so nothing is issued.
+        status_link=PrintedStatusLink(
+            url=site_url("/s/sample-link-for-the-preview/"),
+            image=qr_data_uri(site_url("/s/sample-link-for-the-preview/"))
+            if company.work_order_show_qr_codes
+            else "",
+        ),
         sample=True,
     )
     return render_pdf(

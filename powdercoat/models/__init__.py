@@ -10,11 +10,12 @@ from powdercoat.models.items import LineItem, LineItemCoat, LineItemPrep
 from powdercoat.models.job_records import JobNote, JobPhoto, PartIntake, ReworkRecord, TimeEntry
 from powdercoat.models.jobs import Job, StatusChange
 from powdercoat.models.numbering import NumberSequence
+from powdercoat.models.ovens import Oven
 from powdercoat.models.quotes import Quote
 from powdercoat.models.settings import CompanySettings
 from powdercoat.models.submissions import Submission
 from powdercoat.models.templates import JobTemplate
-from powdercoat.models.workers import Worker
+from powdercoat.models.workers import PhonePreference, Worker
 
 __all__ = [
     "CatalogProduct",
@@ -34,8 +35,10 @@ __all__ = [
     "LineItemCoat",
     "LineItemPrep",
     "NumberSequence",
+    "Oven",
     "PartIntake",
     "Payment",
+    "PhonePreference",
     "PrepService",
     "Quote",
     "ReworkRecord",

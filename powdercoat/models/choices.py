@@ -9,6 +9,13 @@ class CustomerType(models.TextChoices):
     RETAIL = "retail", _("Retail")
 
 
+class OvenCapacityUnit(models.TextChoices):
+    """How an oven's load is counted: by the surface of the parts, or by the hooks they take."""
+
+    SQ_FT = "sqft", _("Square feet of part surface")
+    RACK_POSITIONS = "positions", _("Rack positions (one part each)")
+
+
 class WorkerRole(models.TextChoices):
     GENERAL_LABOR = "general_labor", _("General Labor")
     SANDBLASTER = "sandblaster", _("Sandblaster")
@@ -123,6 +130,28 @@ ON_FLOOR_STAGES = (
     JobStatus.ON_HOLD,
 )
 
+# The stages a shop may put on its TV and phones (Company settings, "Shop floor stages"):
+# everything up to Ready for Pickup, and On Hold. Delivered and Cancelled jobs have left.
+FLOOR_STAGE_CHOICES = (
+    *WORKFLOW[: WORKFLOW.index(JobStatus.DELIVERED)],
+    JobStatus.ON_HOLD,
+)
+
+# The stages the oven plan may count as ready to coat (Company settings, "Oven plan stages"):
+# Approved through Coating. An Approved job counts only when none of its items needs a prep
+# stage (nothing to blast, mask or clean first).
+OVEN_PLAN_STAGE_CHOICES = WORKFLOW[
+    WORKFLOW.index(JobStatus.APPROVED) : WORKFLOW.index(JobStatus.CURING)
+]
+# Jobs ready to coat unless the shop says otherwise: being cleaned, warming in the oven or
+# being sprayed, and Approved jobs with no prep to do.
+OVEN_PLAN_STAGES = (
+    JobStatus.APPROVED,
+    JobStatus.CLEANING,
+    JobStatus.IN_OVEN,
+    JobStatus.COATING,
+)
+
 # Work is finished (or will never happen): such a job cannot be overdue.
 CLOSED_STAGES = (
     JobStatus.COMPLETED,
@@ -130,6 +159,11 @@ CLOSED_STAGES = (
     JobStatus.DELIVERED,
     JobStatus.CANCELLED,
 )
+
+# A job is finished from its first move into one of these, and ready (for the on-time
+# report) from its first move into the last two; Job.finished_at and Job.ready_at keep when.
+FINISHED_STAGES = (JobStatus.COMPLETED, JobStatus.READY_FOR_PICKUP, JobStatus.DELIVERED)
+READY_STAGES = (JobStatus.READY_FOR_PICKUP, JobStatus.DELIVERED)
 
 # Everything not closed, named: `status IN (...)` is served by an index, `NOT IN` is not.
 OPEN_STAGES = tuple(stage for stage in JobStatus if stage not in CLOSED_STAGES)

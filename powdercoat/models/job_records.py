@@ -25,6 +25,11 @@ class JobPhoto(models.Model):
         _("type"), max_length=16, choices=PhotoKind.choices, default=PhotoKind.PROGRESS
     )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
+    customer_visible = models.BooleanField(
+        _("customer sees it"),
+        default=False,
+        help_text=_("Shown on the job's status page, the link the customer was sent."),
+    )
     uploaded_by = user_stamp(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 

@@ -1,5 +1,6 @@
 """Jobs, their status state machine and the timeline of status changes (SPEC J1-J5)."""
 
+import datetime
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -18,7 +19,9 @@ from powdercoat.models.base import StatusGuardedModel, TimeStampedModel, plausib
 from powdercoat.models.choices import (
     ACTIVE_STAGES,
     CLOSED_STAGES,
+    FINISHED_STAGES,
     PREP_STAGES,
+    READY_STAGES,
     WORKFLOW,
     JobStatus,
     Priority,
@@ -136,6 +139,34 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
         _("price"), max_digits=12, decimal_places=2, default=Decimal("0"), editable=False
     )
 
+    # Milestones, copied from the status timeline when a move first reaches them and never
+    # cleared, so a report reads a period's finished jobs from an index instead of working out
+    # each job's first finishing move from millions of timeline rows. Not in the job's history:
+    # they follow from the status, which is.
+    finished_at = models.DateTimeField(
+        _("finished"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the job first reached Completed, Ready for Pickup or Delivered."),
+    )
+    ready_at = models.DateTimeField(
+        _("first ready"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the job first reached Ready for Pickup or Delivered."),
+    )
+
+    # The secret of the customer's status link (/s/<token>/, SPEC U1). Empty until the link is
+    # first printed, shown or sent (services/status_links.py issues it then): a nullable column
+    # added without a default costs nothing on a table of a million jobs, where a backfill
+    # would write every row. Revoking replaces it. Kept out of the history: it is a secret.
+    # NULL, not "": many jobs without a link must not collide in the unique index.
+    status_token = models.CharField(  # noqa: DJ001
+        _("status link secret"), max_length=64, null=True, blank=True, editable=False
+    )
+
     created_by = user_stamp(_("created by"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -147,7 +178,10 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
         related_name="+",
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[assigned_workers])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "finished_at", "ready_at", "status_token"],
+        m2m_fields=[assigned_workers],
+    )
     objects = JobQuerySet.as_manager()
 
     # Not a column: job_create / job_update leave here whom the Urgent or Rush alert of that
@@ -177,6 +211,15 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
                 condition=~models.Q(status=JobStatus.ON_HOLD) | ~models.Q(held_from_status=""),
                 name="job_on_hold_knows_where_from",
             ),
+            # A constraint rather than unique=True: SQLite cannot add a unique column in place
+            # and would copy the whole table; this is one CREATE UNIQUE INDEX over the issued
+            # links only (the partial index stays small while most jobs have none). The status
+            # page finds its job through it.
+            models.UniqueConstraint(
+                fields=["status_token"],
+                condition=models.Q(status_token__isnull=False),
+                name="job_status_token_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "due_date"]),
@@ -198,6 +241,9 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
                 condition=models.Q(status__in=ACTIVE_STAGES),
                 name="job_active_list_order",
             ),
+            # The hours, powder and on-time reports read the jobs finished in a period.
+            models.Index(fields=["finished_at"], name="job_finished_at"),
+            models.Index(fields=["ready_at"], name="job_ready_at"),
         ]
 
     def __str__(self) -> str:
@@ -225,6 +271,30 @@ class Job(ConcurrentTransitionMixin, StatusGuardedModel, TimeStampedModel):
                     }
                 }
             )
+
+    def reach_milestones(self, at: datetime.datetime) -> list[str]:
+        """Stamp `at` on each milestone the current status reaches for the first time, and
+        name the fields stamped (for the save that follows the move)."""
+        stamped = []
+        if self.finished_at is None and self.status in FINISHED_STAGES:
+            self.finished_at = at
+            stamped.append("finished_at")
+        if self.ready_at is None and self.status in READY_STAGES:
+            self.ready_at = at
+            stamped.append("ready_at")
+        return stamped
+
+    def drop_milestones_stamped_at(self, at: datetime.datetime) -> list[str]:
+        """Clear each milestone stamped at `at` (by a move being taken back), and name the
+        fields cleared: a finish undone at once was never the job's finish."""
+        dropped = []
+        if self.finished_at == at:
+            self.finished_at = None
+            dropped.append("finished_at")
+        if self.ready_at == at:
+            self.ready_at = None
+            dropped.append("ready_at")
+        return dropped
 
     # -- small facts -------------------------------------------------------------------------
 

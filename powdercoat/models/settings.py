@@ -12,6 +12,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from powdercoat.models.base import single_line
+from powdercoat.models.choices import (
+    FLOOR_STAGE_CHOICES,
+    ON_FLOOR_STAGES,
+    OVEN_PLAN_STAGE_CHOICES,
+    OVEN_PLAN_STAGES,
+    JobStatus,
+)
 from powdercoat.models.inventory import hex_colour
 from powdercoat.pictures import UnguessableName, validate_picture
 
@@ -24,6 +31,42 @@ if TYPE_CHECKING:
 def new_display_key() -> str:
     """A fresh secret for the shop TV's address."""
     return secrets.token_urlsafe(24)
+
+
+def default_floor_stages() -> list[str]:
+    """Approved through Quality Check, and On Hold: the work physically in the shop."""
+    return [str(stage) for stage in ON_FLOOR_STAGES]
+
+
+def validate_floor_stages(value: Any) -> None:
+    """A list of at least one stage that a floor page can show."""
+    allowed = {str(stage) for stage in FLOOR_STAGE_CHOICES}
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Pick at least one stage for the shop floor."))
+    unknown = [str(stage) for stage in value if stage not in allowed]
+    if unknown:
+        raise ValidationError(
+            _("These are not stages the shop floor can show: %(stages)s."),
+            params={"stages": ", ".join(unknown)},
+        )
+
+
+def default_oven_plan_stages() -> list[str]:
+    """Approved (with no prep to do), Cleaning, In Oven and Coating."""
+    return [str(stage) for stage in OVEN_PLAN_STAGES]
+
+
+def validate_oven_plan_stages(value: Any) -> None:
+    """A list of at least one stage between Approved and Coating."""
+    allowed = {str(stage) for stage in OVEN_PLAN_STAGE_CHOICES}
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Pick at least one stage whose jobs are ready to coat."))
+    unknown = [str(stage) for stage in value if stage not in allowed]
+    if unknown:
+        raise ValidationError(
+            _("These are not stages before the oven: %(stages)s."),
+            params={"stages": ", ".join(unknown)},
+        )
 
 
 def default_time_zone() -> str:
@@ -88,6 +131,14 @@ class CompanySettings(models.Model):
         _("email"), blank=True, help_text=_("Customers' replies to notifications go here.")
     )
     website = models.URLField(_("website"), blank=True)
+    opening_hours = models.TextField(
+        _("opening hours"),
+        blank=True,
+        help_text=_(
+            "When customers can pick up, one line per day or range, e.g. “Mon–Fri 7:30–16:30”. "
+            "Shown on the customer's status page once a job is ready."
+        ),
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -166,6 +217,35 @@ class CompanySettings(models.Model):
         help_text=_("Secret part of the shop TV's address. Change it to lock out old screens."),
     )
 
+    status_page_shows_workers = models.BooleanField(
+        _("name the workers on the customer's status page"),
+        default=False,
+        help_text=_(
+            "Off: the page a customer opens from their status link names nobody from the shop."
+        ),
+    )
+
+    floor_stages = models.JSONField(
+        _("shop floor stages"),
+        default=default_floor_stages,
+        validators=[validate_floor_stages],
+        help_text=_(
+            "The stages the shop TV and the phone view show, in workflow order. Office stages "
+            "such as Pending and Quoted stay off the floor unless you tick them."
+        ),
+    )
+
+    # The oven plan (SPEC O1).
+    oven_plan_stages = models.JSONField(
+        _("oven plan stages"),
+        default=default_oven_plan_stages,
+        validators=[validate_oven_plan_stages],
+        help_text=_(
+            "Jobs at these stages are planned into oven batches. An Approved job is planned "
+            "only when none of its items needs sandblasting, masking or cleaning first."
+        ),
+    )
+
     # Work order PDF template.
     work_order_title = models.CharField(_("title"), max_length=120, default="Work Order")
     work_order_header_note = models.TextField(_("header note"), blank=True)
@@ -216,6 +296,21 @@ class CompanySettings(models.Model):
         """The settings row, created with defaults the first time it is asked for."""
         obj, _created = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
         return obj
+
+    @property
+    def floor_stage_order(self) -> tuple[JobStatus, ...]:
+        """The ticked floor stages in workflow order; the default if none is usable (a row
+        edited by hand in the database must not blank every screen in the shop)."""
+        ticked = set(self.floor_stages) if isinstance(self.floor_stages, list) else set()
+        chosen = tuple(stage for stage in FLOOR_STAGE_CHOICES if stage in ticked)
+        return chosen or ON_FLOOR_STAGES
+
+    @property
+    def oven_plan_stage_order(self) -> tuple[JobStatus, ...]:
+        """The ticked oven plan stages in workflow order; the default if none is usable."""
+        ticked = set(self.oven_plan_stages) if isinstance(self.oven_plan_stages, list) else set()
+        chosen = tuple(stage for stage in OVEN_PLAN_STAGE_CHOICES if stage in ticked)
+        return chosen or OVEN_PLAN_STAGES
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -36,3 +36,33 @@ class Worker(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PhonePreference(models.Model):
+    """Whose jobs a login last chose to see first on the phone view (SPEC F2), kept with the
+    login rather than one phone's session, so a worker who picks up another phone, or logs in
+    again, opens on the same list."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.CASCADE,
+        related_name="phone_preference",
+    )
+    # Empty: everyone's jobs. A worker who leaves the list falls back to everyone's.
+    worker = models.ForeignKey(
+        Worker,
+        verbose_name=_("shows jobs of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("phone view preference")
+        verbose_name_plural = _("phone view preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.worker or _('everyone')}"

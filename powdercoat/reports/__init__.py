@@ -7,18 +7,12 @@ for each request (settings.TIME_ZONE in tasks and commands).
 """
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from powdercoat.models import StatusChange
-from powdercoat.models.choices import JobStatus
-
-# A job counts as finished, for the hours and powder reports, from its first move into one of
-# these (a job sent back and finished again is finished once, the first time).
-FINISHED_STAGES = (JobStatus.COMPLETED, JobStatus.READY_FOR_PICKUP, JobStatus.DELIVERED)
+from powdercoat.models import Job
 
 
 @dataclass(frozen=True)
@@ -92,22 +86,12 @@ def month_end(day: datetime.date) -> datetime.date:
     return next_month - datetime.timedelta(days=1)
 
 
-def first_moves_into(stages: Iterable[str], *, period: Period) -> QuerySet[StatusChange]:
-    """The moves in `period` that took a job into one of `stages` for the first time.
+def jobs_finished_in(period: Period) -> QuerySet[Job]:
+    """The jobs whose first move into Completed, Ready for Pickup or Delivered falls in
+    `period` (a job sent back and finished again is finished once, the first time)."""
+    return Job.objects.finished_between(period.starts_at, period.ends_before)
 
-    Read from the period's moves into those stages (the timeline's stage-and-time index),
-    leaving out any whose job had moved into one of them before, rather than working out every
-    job's first move over the whole history. One row per job.
-    """
-    stages = tuple(stages)
-    earlier = StatusChange.objects.filter(
-        Q(created_at__lt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")),
-        job_id=OuterRef("job_id"),
-        to_status__in=stages,
-    )
-    return StatusChange.objects.filter(
-        to_status__in=stages,
-        created_at__gte=period.starts_at,
-        created_at__lt=period.ends_before,
-    ).exclude(Exists(earlier))
+
+def jobs_ready_in(period: Period) -> QuerySet[Job]:
+    """The jobs whose first move into Ready for Pickup or Delivered falls in `period`."""
+    return Job.objects.ready_between(period.starts_at, period.ends_before)

@@ -228,10 +228,11 @@ def rework_period(*, today: datetime.date | None = None) -> Period:
 def weekly_intake_and_completion(
     *, weeks: int = CHART_WEEKS, today: datetime.date | None = None
 ) -> list[WeekBar]:
-    """Jobs taken in (created) and jobs completed (moved to Completed) per week: two queries.
+    """Jobs taken in (created) and jobs finished per week: two queries.
 
-    A job moved to Completed twice in a week (completed, sent back, completed again) counts
-    once in that week.
+    A job is finished in the week it first reached Completed, Ready for Pickup or Delivered
+    (`Job.finished_at`, the same moment the reports use), so a job sent back and completed
+    again, or set straight to Delivered, counts once, in its first week.
     """
     period = Period.last_weeks(weeks, today=today)
     zone = timezone.get_current_timezone()
@@ -243,15 +244,11 @@ def weekly_intake_and_completion(
         .annotate(jobs=Count("pk"))
     )
     completed = dict(
-        StatusChange.objects.filter(
-            to_status=JobStatus.COMPLETED,
-            created_at__gte=period.starts_at,
-            created_at__lt=period.ends_before,
-        )
-        .annotate(week=TruncWeek("created_at", tzinfo=zone))
+        Job.objects.finished_between(period.starts_at, period.ends_before)
+        .annotate(week=TruncWeek("finished_at", tzinfo=zone))
         .order_by()
         .values_list("week")
-        .annotate(jobs=Count("job", distinct=True))
+        .annotate(jobs=Count("pk"))
     )
     taken_in = {_as_date(week): jobs for week, jobs in taken_in.items()}
     completed = {_as_date(week): jobs for week, jobs in completed.items()}

@@ -25,10 +25,10 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext
 
-from powdercoat.models import Job, LineItem, StatusChange, TimeEntry
+from powdercoat.models import Job, LineItem, TimeEntry
 from powdercoat.models.choices import ItemKind
 from powdercoat.querysets import aggregate_per_outer, customer_display_name
-from powdercoat.reports import FINISHED_STAGES, Period, first_moves_into
+from powdercoat.reports import Period, jobs_finished_in
 
 # The kind of a job whose items are of different kinds, and of a job without items.
 MIXED_KINDS = "mixed"
@@ -126,8 +126,8 @@ def hours_report(*, period: Period, job_limit: int = 50) -> HoursReport:
     Delivered is inside it; its actual hours are every time entry logged on it, whatever the
     entry's date. The totals are the sums of the kind rows, so they cost no query of their own.
     """
-    finished_ids = first_moves_into(FINISHED_STAGES, period=period).order_by().values("job_id")
-    finished = Job.objects.filter(pk__in=finished_ids).annotate(actual=_hours_logged())
+    finished_ids = jobs_finished_in(period).order_by().values("pk")
+    finished = jobs_finished_in(period).annotate(actual=_hours_logged())
     kinds = _kinds(finished)
     estimated = sum((kind.estimated for kind in kinds), ZERO_HOURS)
     actual = sum((kind.actual for kind in kinds), ZERO_HOURS)
@@ -232,7 +232,7 @@ def _jobs(finished: QuerySet[Job], limit: int) -> list[JobHours]:
     return jobs
 
 
-def _workers(finished_ids: QuerySet[StatusChange, Any]) -> list[WorkerHours]:
+def _workers(finished_ids: QuerySet[Job, Any]) -> list[WorkerHours]:
     """Each worker's hours on the finished jobs and their share of the estimates, by name: one
     query. A worker's share of a job's estimate is the estimate times their part of the hours
     logged on the job, worked out per time entry and added up."""

@@ -8,13 +8,8 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Lower, TruncDate, TruncMonth
 from django.utils import timezone
 
-from powdercoat.models.choices import JobStatus
 from powdercoat.querysets import customer_display_name
-from powdercoat.reports import Period, first_moves_into
-
-# Reaching either of these is when a job counts as delivered for this report: the work is
-# done and the customer can have it.
-FINISHED = (JobStatus.READY_FOR_PICKUP, JobStatus.DELIVERED)
+from powdercoat.reports import Period, jobs_ready_in
 
 HUNDRED = Decimal(100)
 TENTH = Decimal("0.1")
@@ -78,15 +73,13 @@ def on_time_delivery(*, period: Period, customer_limit: int = 50) -> OnTimeRepor
     if customer_limit < 1:
         raise ValueError("customer_limit must be at least 1.")
     shop_zone = timezone.get_current_timezone()
-    finished = first_moves_into(FINISHED, period=period).annotate(
-        finished_on=TruncDate("created_at", tzinfo=shop_zone)
-    )
-    on_time = Q(job__due_date__gte=F("finished_on"))
-    has_due_date = Q(job__due_date__isnull=False)
+    finished = jobs_ready_in(period).annotate(finished_on=TruncDate("ready_at", tzinfo=shop_zone))
+    on_time = Q(due_date__gte=F("finished_on"))
+    has_due_date = Q(due_date__isnull=False)
 
     per_month = {
         timezone.localtime(row["month"], shop_zone).date(): row
-        for row in finished.annotate(month=TruncMonth("created_at", tzinfo=shop_zone))
+        for row in finished.annotate(month=TruncMonth("ready_at", tzinfo=shop_zone))
         .values("month")
         .annotate(
             jobs=Count("pk", filter=has_due_date),
@@ -109,20 +102,20 @@ def on_time_delivery(*, period: Period, customer_limit: int = 50) -> OnTimeRepor
 
     customer_rows = list(
         finished.filter(has_due_date)
-        .values("job__customer_id")
+        .values("customer_id")
         .annotate(
-            name=customer_display_name("job__customer__"),
+            name=customer_display_name("customer__"),
             jobs=Count("pk"),
             on_time=Count("pk", filter=on_time),
             late=Count("pk", filter=~on_time),
             # Counted over every customer row, before the limit cuts the list short.
             customers_in_period=Window(Count("*")),
         )
-        .order_by("-late", Lower("name"), "job__customer_id")[:customer_limit]
+        .order_by("-late", Lower("name"), "customer_id")[:customer_limit]
     )
     customers = [
         OnTimeCustomer(
-            customer_id=row["job__customer_id"],
+            customer_id=row["customer_id"],
             name=row["name"],
             jobs=row["jobs"],
             on_time=row["on_time"],

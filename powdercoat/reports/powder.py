@@ -35,11 +35,10 @@ from powdercoat.models import (
     InventoryItem,
     Job,
     LineItemCoat,
-    StatusChange,
 )
 from powdercoat.models.choices import COATING_CATEGORIES, ActivityKind
 from powdercoat.querysets import customer_display_name
-from powdercoat.reports import FINISHED_STAGES, Period, first_moves_into
+from powdercoat.reports import Period, jobs_finished_in
 
 ZERO = Decimal("0")
 TENTH = Decimal("0.1")
@@ -174,7 +173,7 @@ def powder_report(*, period: Period, job_limit: int = 50) -> PowderReport:
     if job_limit < 1:
         raise ValueError("job_limit must be at least 1.")
     company = _company_settings()
-    finished = first_moves_into(FINISHED_STAGES, period=period).order_by().values("job_id")
+    finished = jobs_finished_in(period).order_by().values("pk")
     tenths = coat_estimate_tenths(company)
 
     estimated = {
@@ -357,7 +356,7 @@ def _powder_variance(
 
 
 def _jobs_furthest_from_estimate(
-    finished: QuerySet[StatusChange, Any], tenths: Combinable, limit: int
+    finished: QuerySet[Job, Any], tenths: Combinable, limit: int
 ) -> tuple[tuple[JobVariance, ...], int]:
     """The `limit` finished jobs with the largest difference either way, and how many there are.
 

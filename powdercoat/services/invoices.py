@@ -20,6 +20,7 @@ from django_fsm import can_proceed
 
 from powdercoat import pricing
 from powdercoat.documents.pdf import render_pdf
+from powdercoat.documents.status_link import printed_status_link
 from powdercoat.formatting import money_text, number_text
 from powdercoat.models import (
     CompanySettings,
@@ -387,6 +388,8 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             "tax_rate": number_text(invoice.tax_rate_percent),
             "customer_tax_exempt": invoice_is_tax_exempt(invoice),
             "terms_days": (invoice.due_date - invoice.invoice_date).days,
+            # The customer can follow the job from the invoice too (SPEC U1).
+            "status_link": printed_status_link(invoice.job),
         },
         document=f"invoice {invoice.number}",
     )

@@ -113,6 +113,17 @@ def job_photos_add(
 
 
 @transaction.atomic
+def job_photos_share(*, job: Job, shown: Iterable[int], user: User | None) -> int:
+    """Show the customer exactly the photos `shown` (ids) of this job on its status page, and
+    hide the rest; the number now shown. Ids of other jobs' photos are ignored."""
+    chosen = set(shown)
+    photos = JobPhoto.objects.filter(job=job)
+    photos.filter(pk__in=chosen).update(customer_visible=True)
+    photos.exclude(pk__in=chosen).update(customer_visible=False)
+    return photos.filter(customer_visible=True).count()
+
+
+@transaction.atomic
 def job_note_add(*, job: Job, text: str, user: User | None) -> JobNote:
     """Add an internal note to a job; notes are never shown to the customer."""
     text = text.strip()

@@ -10,12 +10,14 @@ customer is emailed about the move once it commits, unless they turned such emai
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_fsm import ConcurrentTransition, Transition, can_proceed, has_transition_perm
 
 from powdercoat.models import (
@@ -111,12 +113,21 @@ def job_create(*, job: Job, user: User | None, alert_supervisors: bool = True) -
 
 
 @transaction.atomic
-def job_update(*, job: Job, user: User | None, alert_supervisors: bool = True) -> Job:
+def job_update(
+    *,
+    job: Job,
+    user: User | None,
+    alert_supervisors: bool = True,
+    keep_rush_rate: bool = False,
+    reason: str | None = None,
+) -> Job:
     """Save edits to a job's details; its status is left exactly as it is in the database.
 
     The row is locked and the status reloaded first, so an edit form opened before someone
     advanced the job neither fails nor puts the old status back. Raising the priority to
     Urgent or Rush emails the supervisors after commit, unless `alert_supervisors` is False.
+    With `keep_rush_rate` the job's rush surcharge percent is saved as set (an undo puts back
+    the rate the job had, not the shop's rate of today); `reason` goes into the history record.
     """
     current = Job.objects.select_for_update().only("priority", "customer").get(pk=job.pk)
     job.refresh_from_db(fields=["status", "held_from_status"])
@@ -129,9 +140,10 @@ def job_update(*, job: Job, user: User | None, alert_supervisors: bool = True) -
         refusal = job_customer_change_refusal(current, job.customer)
         if refusal is not None:
             raise refusal
-    _apply_rush_rate(job, previous_priority=current.priority)
+    if not keep_rush_rate:
+        _apply_rush_rate(job, previous_priority=current.priority)
     job_totals_apply(job)
-    history_by(job, user)
+    history_by(job, user, reason=reason)
     job.save()
     if alert_supervisors:
         _alert_if_raised_to_urgent(job, previous_priority=current.priority, user=user)
@@ -164,13 +176,24 @@ def _save_move(
     user: User | None,
     note: str,
     notify_customer: bool = False,
+    also_saved: Collection[str] = (),
 ) -> StatusChange:
     job.updated_by = user
     history_by(job, user)
+    moved_at = timezone.now()
+    milestones = [*also_saved, *job.reach_milestones(moved_at)]
     try:
         # A savepoint of its own, so the transaction is still usable to explain a refusal.
         with transaction.atomic():
-            job.save(update_fields=["status", "held_from_status", "updated_by", "updated_at"])
+            job.save(
+                update_fields=[
+                    "status",
+                    "held_from_status",
+                    "updated_by",
+                    "updated_at",
+                    *milestones,
+                ]
+            )
     except ConcurrentTransition:
         now = Job.objects.filter(pk=job.pk).values_list("status", flat=True).get()
         raise ValidationError(
@@ -195,6 +218,7 @@ def _save_move(
         user=user,
         note=note.strip(),
         customer_notified=notify,
+        created_at=moved_at,
     )
     if notify:
         notifications.job_status_email(change=change, user=user)
@@ -324,6 +348,54 @@ def job_set_status(
         user=user,
         note=note,
         notify_customer=notify_customer,
+    )
+
+
+# How long after an advance the person who made it may take it back. The phone shows its Undo
+# for 10 seconds; the server allows a minute, for a slow connection.
+UNDO_WINDOW = timedelta(seconds=60)
+
+
+@transaction.atomic
+def job_advance_undo(*, job: Job, user: User, change_id: int) -> StatusChange:
+    """Take back the advance `change_id` that `user` just made: the job goes back to the stage
+    it left, recorded in the timeline as a move back ("undo") by the same person.
+
+    Only the job's latest move, only an advance, only by the person taking it back, and only
+    within UNDO_WINDOW; anything else is refused in words and changes nothing. A milestone the
+    advance stamped (finished, ready) is cleared with it.
+    """
+    if not user.has_perm("powdercoat.advance_job"):
+        raise PermissionDenied("Your role does not allow a job to be moved.")
+    latest = job.status_changes.order_by("-created_at", "-id").first()
+    if latest is None or latest.pk != change_id or latest.transition != "advance":
+        raise ValidationError(
+            f"{job.number} has moved since that advance, so it cannot be taken back here. "
+            "Nothing was changed; ask the office to correct the stage if it is wrong."
+        )
+    if latest.user_id != user.pk:
+        raise ValidationError(
+            f"Only the person who advanced {job.number} can take that advance back."
+        )
+    if job.status != latest.to_status:
+        raise ValidationError(
+            f"{job.number} is now {JobStatus(job.status).label}; nothing was changed."
+        )
+    if timezone.now() - latest.created_at > UNDO_WINDOW:
+        raise ValidationError(
+            f"The advance of {job.number} was more than a minute ago and is kept; ask the "
+            "office to move it back if it was a mistake."
+        )
+    back_to = JobStatus(latest.from_status)
+    _check_move(job, job.set_status, None)  # the rules above stand in for the office's role
+    job.set_status(back_to)
+    return _save_move(
+        job,
+        from_status=latest.to_status,
+        transition="undo",
+        user=user,
+        note=f"Took back the advance to {JobStatus(latest.to_status).label}.",
+        also_saved=job.drop_milestones_stamped_at(latest.created_at),
     )
 
 

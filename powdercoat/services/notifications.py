@@ -31,6 +31,7 @@ from powdercoat.models import (
     StatusChange,
 )
 from powdercoat.models.choices import EmailOutcome, JobStatus, Priority
+from powdercoat.services.status_links import job_status_link_issue
 from powdercoat.tasks import email_send
 
 
@@ -116,12 +117,50 @@ def job_status_email(*, change: StatusChange, user: User | None) -> bool:
     subject = f"{job.number} is now {status}"
     body = render_to_string(
         "powdercoat/emails/job_status.txt",
-        {"job": job, "customer": customer, "status": status, "company": CompanySettings.load()},
+        {
+            "job": job,
+            "customer": customer,
+            "status": status,
+            "company": CompanySettings.load(),
+            "status_link": job_status_link_issue(job=job),
+        },
     )
     email_after_commit(
         to=customer.email, subject=subject, body=body, user=user, job=job, status_change=change
     )
     return True
+
+
+@transaction.atomic
+def job_status_link_send(*, job: Job, user: User | None) -> EmailLog:
+    """Email the customer the link to their job's status page (issued now if need be).
+
+    Sent whatever their status-email setting: the office sends it on purpose, as with a
+    quote or an invoice. Refuses in words when the customer has no address.
+    """
+    customer = job.customer
+    if not (customer.email or "").strip():
+        raise ValidationError(
+            f"{customer.display_name} has no email address on file; add one on their customer "
+            "record first."
+        )
+    company = CompanySettings.load()
+    body = render_to_string(
+        "powdercoat/emails/job_status_link.txt",
+        {
+            "job": job,
+            "customer": customer,
+            "company": company,
+            "status_link": job_status_link_issue(job=job),
+        },
+    )
+    return email_after_commit(
+        to=customer.email,
+        subject=f"Follow your job {job.number} at {company.name}",
+        body=body,
+        user=user,
+        job=job,
+    )
 
 
 def status_email_outcome(change: StatusChange) -> EmailOutcome | None:

@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from powdercoat.documents.pdf import render_pdf
+from powdercoat.documents.status_link import printed_status_link
 from powdercoat.formatting import number_text
 from powdercoat.models import (
     CompanySettings,
@@ -159,7 +160,9 @@ def quote_pdf_filename(quote: Quote) -> str:
 
 
 def quote_pdf(*, quote: Quote) -> bytes:
-    """The quote as a PDF on the shop's letterhead."""
+    """The quote as a PDF on the shop's letterhead; once it became a job, with the job's
+    status link for the customer (a quote not yet accepted has no job to follow)."""
+    job = Job.objects.filter(pk=quote.job_id).first() if quote.job_id else None
     return render_pdf(
         "powdercoat/documents/quote.html",
         {
@@ -172,6 +175,7 @@ def quote_pdf(*, quote: Quote) -> bytes:
                 "rush": number_text(quote.rush_surcharge_percent),
                 "tax": number_text(quote.tax_rate_percent),
             },
+            "status_link": printed_status_link(job) if job is not None else None,
         },
         document=f"quote {quote.number}",
     )

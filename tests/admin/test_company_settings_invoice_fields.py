@@ -2,7 +2,6 @@
 the settings page, are saved, and come back escaped."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from powdercoat.models import CompanySettings
@@ -12,14 +11,6 @@ pytestmark = pytest.mark.django_db
 
 FORM_ID = "companysettings_form"
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture
-def admin_client(admin_user) -> Client:
-    """The owner's browser session."""
-    session = Client()
-    session.force_login(admin_user)
-    return session
 
 
 def _change_url(company) -> str:

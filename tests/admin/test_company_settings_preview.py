@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
@@ -29,14 +28,6 @@ def _preview_url(company) -> str:
 def _text(response) -> str:
     reader = PdfReader(io.BytesIO(response.content))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-
-
-@pytest.fixture
-def admin_client(admin_user) -> Client:
-    """The owner's browser session."""
-    session = Client()
-    session.force_login(admin_user)
-    return session
 
 
 @pytest.fixture

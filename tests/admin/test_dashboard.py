@@ -27,6 +27,7 @@ from tests.factories import (
     job_at,
     paid,
 )
+from tests.timeline import date_moves
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -80,8 +81,9 @@ def shop(company):
     job_cancel(job=job_at(JobStatus.APPROVED, due_date=today), user=None, reason="Duplicate")
     # Ready for pickup: 2, one waiting 9 days.
     waiting = job_at(JobStatus.READY_FOR_PICKUP)
-    StatusChange.objects.filter(job=waiting, to_status=JobStatus.READY_FOR_PICKUP).update(
-        created_at=timezone.now() - datetime.timedelta(days=9)
+    date_moves(
+        StatusChange.objects.filter(job=waiting, to_status=JobStatus.READY_FOR_PICKUP),
+        timezone.now() - datetime.timedelta(days=9),
     )
     job_at(JobStatus.READY_FOR_PICKUP)
     # Powder: one low (3 lb, reorder at 5), one fine (50 lb) but short for an active job.

@@ -43,7 +43,7 @@ def _buttons(client, job) -> list[str]:
     actions = page_actions(client.get(_change_url(job)))
     others = {"Save as template", "Change status"}
     others |= {"Log material", "Change customer", "Clone job"}  # not status moves
-    others |= {"Print work order"}
+    others |= {"Print work order", "Send status link", "Revoke status link"}
     return [str(a["title"]) for a in actions if str(a["title"]) not in others]
 
 

@@ -1,21 +1,12 @@
 """The shop display's key in company settings (SPEC S1), and the Shop floor sidebar links."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.helpers import page_actions
 
 pytestmark = pytest.mark.django_db
 ROTATE = "admin:powdercoat_companysettings_rotate_display_key"
-
-
-@pytest.fixture
-def admin_client(admin_user):
-    """The owner's session."""
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 def test_settings_page_shows_the_display_address(admin_client, company, settings):

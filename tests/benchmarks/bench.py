@@ -519,6 +519,8 @@ class _Builder:
                     )
 
         self.note("timeline rows", _insert(StatusChange, change_rows()))
+        Job.objects.all().restamp_milestones()
+        self.note("finished jobs", Job.objects.filter(finished_at__isnull=False).count())
 
         history = Job.history.model
         fields = [f.attname for f in history._meta.concrete_fields if f.attname in _JOB_FIELDS]
@@ -788,9 +790,19 @@ def pages() -> dict[str, str]:
         "phone view": reverse("admin_views:shop_mobile"),
         "phone view refresh": reverse("admin_views:shop_mobile_list"),
         "phone view, one stage": f"{reverse('admin_views:shop_mobile')}?stage=coating",
+        "oven plan": reverse("admin_views:oven_plan"),
+        "customer status page": _status_link(active),
         "work order PDF, 3 items": reverse("admin_views:job_work_order", args=[three]),
         "wizard live estimate": _wizard_estimate(Job.objects.get(number=three)),
     }
+
+
+def _status_link(job) -> str:
+    """The job's customer status link (issued on the first run, the same on later ones)."""
+    from powdercoat.services.status_links import job_status_link_issue, status_link_path
+
+    job_status_link_issue(job=job)
+    return status_link_path(str(job.status_token))
 
 
 def _wizard_estimate(job):

@@ -210,7 +210,7 @@ def _floor(browser: Browser, plan: dict, rng: random.Random, stats: Stats) -> No
             _status, _h, answer = browser.request(
                 "advance POST", "POST", action, fields, headers={"HX-Request": "true"}
             )
-            if "m-result--ok" in answer and "Already recorded" not in answer:
+            if "m-note--ok" in answer and "Already recorded" not in answer:
                 number = action.split("/")[2]
                 with stats.lock:
                     stats.advances.append((number, fields.get("seen_status", "")))

@@ -13,6 +13,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser"
 ACTION_TIMEOUT_MS = 30_000
 NAVIGATION_TIMEOUT_MS = 30_000
 EXPECT_TIMEOUT_MS = 20_000
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -28,18 +30,21 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole run."""
+def playwright_driver():
+    """Playwright, started once: the shared browser and the camera browsers all come from it."""
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    """One headless Chromium for the whole run."""
+    chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture
@@ -55,13 +60,49 @@ def page(browser):
 
 
 @pytest.fixture
+def camera_phone(playwright_driver, tmp_path):
+    """`camera_phone(picture)`: a tab at phone size in a Chromium of its own whose camera shows
+    `picture` (tests/browser/fake_camera.py), with the camera allowed for every site.
+
+    The camera is a launch argument, so each call starts a browser; the shared one has none.
+    """
+    from tests.browser.fake_camera import camera_args, write_y4m
+
+    launched = []
+
+    def open_tab(picture, *, without_barcode_detector: bool = False):
+        video = write_y4m(picture, tmp_path / f"camera-{len(launched)}.y4m")
+        chromium = playwright_driver.chromium.launch(
+            executable_path=CHROMIUM, args=[*LAUNCH_ARGS, *camera_args(video)]
+        )
+        launched.append(chromium)
+        context = chromium.new_context(viewport=PHONE)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        if without_barcode_detector:
+            # As in Firefox and desktop Chromium on Linux: the page must read with jsQR.
+            context.add_init_script("delete window.BarcodeDetector;")
+        return context.new_page()
+
+    yield open_tab
+    for chromium in launched:
+        chromium.close()
+
+
+def _save_screenshot(tab, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
 def screenshot(page):
     """Save a full-page screenshot under test-output/browser/ for people to look at."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return lambda name: _save_screenshot(page, name)
 
-    def take(name: str) -> Path:
-        path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
 
-    return take
+@pytest.fixture
+def screenshot_of():
+    """`screenshot_of(tab, name)`: the same for a tab of another browser (`camera_phone`)."""
+    return _save_screenshot

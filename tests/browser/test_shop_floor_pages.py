@@ -143,14 +143,14 @@ def test_the_tv_shows_the_board_with_its_key_and_refreshes_in_place(
     wheels = page.locator(f'[data-job="{shop["jobs"]["wheels"].number}"]')
     expect(wheels).to_contain_text("Ridge Cycles")
     expect(wheels).to_contain_text("⚡ Rush")
-    expect(wheels).to_contain_text("overdue")
+    expect(wheels).to_contain_text("Overdue")
     expect(wheels.locator(".swatch-chip").first).to_have_css("background-color", "rgb(176, 0, 32)")
     expect(page.locator(".tv-col-head").first).to_contain_text("Approved")
     expect(page.get_by_text(shop["jobs"]["done"].number)).to_have_count(0)
     assert "$" not in page.content()
     # Large type, dark background, and everything inside the screen.
     size = wheels.locator(".tv-number").evaluate("n => parseFloat(getComputedStyle(n).fontSize)")
-    assert size >= 26
+    assert size >= 40
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(11, 15, 23)"
     assert page.evaluate("document.documentElement.scrollWidth") <= TV["width"]
     for column in page.locator(".tv-col").all():
@@ -168,26 +168,6 @@ def test_the_tv_shows_the_board_with_its_key_and_refreshes_in_place(
     )
     expect(page.locator(f'[data-job="{newcomer.number}"]')).to_be_visible()
     assert page.evaluate("window.__sameDocument") is True
-
-
-def test_a_busy_stage_fits_the_screen_and_counts_the_rest(live_server, page, screenshot, company):
-    """Cards that do not fit are hidden from the bottom and counted in "+ N more"."""
-    _shop_day()
-    crowd = [floor_job(JobStatus.COATING, customer=f"Crowd {n}") for n in range(9)]
-    page.set_viewport_size(TV)
-    page.goto(f"{live_server.url}/jobs/shop-display/?key={company.display_key}")
-    column = page.locator('.tv-col[data-stage="Coating"]')
-    more = column.locator(".tv-more")
-    expect(more).to_be_visible()
-    visible = column.locator(".tv-card:visible").count()
-    assert 0 < visible < len(crowd) + 2
-    expect(more).to_have_text(f"+ {len(crowd) + 2 - visible} more in Coating")
-    bottom = column.bounding_box()["y"] + column.bounding_box()["height"]
-    last = column.locator(".tv-card:visible").last.bounding_box()
-    assert last["y"] + last["height"] <= bottom
-    # The Rush job is never the one left out.
-    expect(column.locator(".tv-card--rush")).to_be_visible()
-    screenshot("shop-display-busy-1920x1080")
 
 
 def test_the_tv_without_the_key_shows_only_a_refusal(live_server, page, screenshot, company):
@@ -208,14 +188,19 @@ def test_the_tv_without_the_key_shows_only_a_refusal(live_server, page, screensh
 def test_a_coater_filters_by_worker_and_advances_a_job_on_a_phone(
     live_server, page, screenshot, company, floor_user
 ):
-    """390x844: the worker chip leaves Ana's jobs; Advance shows a spinner, then the new stage."""
+    """390x844: the worker chip leaves Ana's jobs; Advance shows a spinner, then the card
+    under its new stage with a note and Undo; Undo puts it back; the note goes by itself."""
     shop = _shop_day()
     jobs, ana = shop["jobs"], shop["workers"]["ana"]
+    # Time runs as usual; the clock lets the note's ten seconds pass at once at the end.
+    page.clock.install()
     page.set_viewport_size(PHONE)
     _log_in_from(page, live_server, "/jobs/mobile/", floor_user.username)
     expect(page.locator(".m-card")).to_have_count(10)
     expect(page.locator(".live-dot")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The office's stages are not on the floor: the job ready for pickup is not listed.
+    expect(page.locator(f"#job-{jobs['done'].number}")).to_have_count(0)
     screenshot("shop-mobile-390x844-all")
 
     page.get_by_role("link", name="Ana Ruiz", exact=True).click()
@@ -227,7 +212,7 @@ def test_a_coater_filters_by_worker_and_advances_a_job_on_a_phone(
         )
     }
     expect(page.locator(".m-card")).to_have_count(len(anas))
-    shown = set(page.locator(".m-card").evaluate_all("cards => cards.map(c => c.dataset.job)"))
+    shown = set(page.locator(".m-card").evaluate_all("cards => cards.map(c => c.id.slice(4))"))
     assert shown == anas
     assert jobs["railings"].number not in shown
 
@@ -238,7 +223,8 @@ def test_a_coater_filters_by_worker_and_advances_a_job_on_a_phone(
         held.append(route)
 
     page.route("**/advance/", hold)
-    card = page.locator(f"#job-{jobs['frames'].number}")
+    frames = jobs["frames"].number
+    card = page.locator(f"#job-{frames}")
     button = card.get_by_role("button", name="Advance to Curing")
     expect(button).to_be_visible()
     box = button.bounding_box()
@@ -253,17 +239,69 @@ def test_a_coater_filters_by_worker_and_advances_a_job_on_a_phone(
         page.wait_for_timeout(50)
     held[0].continue_()
     page.unroute("**/advance/", hold)
-    card = page.locator(f"#job-{jobs['frames'].number}")
-    expect(card.locator(".pc-status")).to_have_text("Curing")
-    expect(card.locator(".m-result")).to_have_text(f"{jobs['frames'].number}: Coating → Curing.")
-    expect(card.get_by_role("button", name="Advance to Quality Check")).to_be_visible()
+    curing = page.locator("section.m-stage", has=page.locator("#stage-curing"))
+    expect(curing.locator(f"#job-{frames}")).to_be_visible(timeout=15_000)
+    expect(page.locator("#stage-coating ~ #job-" + frames)).to_have_count(0)
+    note = page.locator(".m-note")
+    expect(note).to_contain_text(f"{frames}: Coating → Curing.")
+    expect(curing.get_by_role("button", name="Advance to Quality Check")).to_be_visible()
     assert Job.objects.get(pk=jobs["frames"].pk).status == JobStatus.CURING
-    page.evaluate("window.scrollTo(0, 0)")
     screenshot("shop-mobile-390x844-advanced")
+
+    note.get_by_role("button", name="Undo").click()
+    coating = page.locator("section.m-stage", has=page.locator("#stage-coating"))
+    expect(coating.locator(f"#job-{frames}")).to_be_visible(timeout=15_000)
+    expect(page.locator(".m-note")).to_contain_text(f"{frames} is back in Coating.")
+    assert Job.objects.get(pk=jobs["frames"].pk).status == JobStatus.COATING
+    undo = jobs["frames"].status_changes.get(transition="undo")
+    assert (undo.to_status, undo.user) == (JobStatus.COATING, floor_user)
+    # The note leaves by itself after its ten seconds (passed on the page's clock, not waited).
+    page.clock.run_for(10_000)
+    expect(page.locator(".m-note")).to_be_hidden()
 
     # Pausing the auto-refresh stops the dot.
     page.get_by_role("button", name="Live").click()
     expect(page.get_by_role("button", name="Paused")).to_have_attribute("aria-pressed", "false")
+
+
+def test_a_crowded_floor_on_a_phone_searches_and_jumps_to_a_stage(
+    live_server, page, screenshot, company, floor_user
+):
+    """150 jobs: the page is short and light, the jump bar leads to a stage, a search by
+    customer finds the one job, and nothing is wider than the phone."""
+    stages = company.floor_stage_order
+    colours = [powder("Gloss Black", "#111111"), powder("Signal Red", "#B00020")]
+    crew = [WorkerFactory(name="Ana Ruiz"), WorkerFactory(name="Ben Ode")]
+    for n in range(150):
+        floor_job(
+            stages[n % len(stages)],
+            customer=f"Fabricator {n:03d} and Sons Metalworks",
+            priority=Priority.values[n % len(Priority.values)],
+            due=timezone.localdate() + timedelta(days=n % 9 - 3),
+            powders=colours[: 1 + n % 2],
+            workers=crew[: n % 3],
+        )
+    page.set_viewport_size(PHONE)
+    _log_in_from(page, live_server, "/jobs/mobile/", floor_user.username)
+    html_bytes = page.evaluate("document.documentElement.outerHTML.length")
+    assert html_bytes < 80_000
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot("shop-mobile-390x844-150-jobs")
+
+    jump = page.locator(".m-jump")
+    jump.get_by_role("link", name="Quality Check").click()
+    heading = page.locator("#stage-quality_check")
+    expect(heading).to_be_in_viewport()
+    top = heading.bounding_box()["y"]
+    # Not hidden under the sticky bars at the top.
+    assert top >= jump.bounding_box()["y"] + jump.bounding_box()["height"] - 1
+    screenshot("shop-mobile-390x844-jumped")
+
+    page.get_by_label("Find a job by number or customer").fill("fabricator 042")
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator(".m-card")).to_have_count(1)
+    expect(page.locator(".m-meta")).to_contain_text("1 job matching “fabricator 042”")
+    screenshot("shop-mobile-390x844-search")
 
 
 def test_a_qr_scan_opens_the_bump_page_and_logs_powder(
@@ -333,6 +371,136 @@ def test_a_supervisor_drags_a_card_to_another_lane(live_server, page, company, s
     expect(high.locator(f'[data-job="{job.number}"]')).to_be_visible()
     expect(page.get_by_text(f"{job.number} moved from Normal to High.")).to_be_visible()
     assert Job.objects.get(pk=job.pk).priority == Priority.HIGH
+
+
+def test_a_supervisor_drags_a_card_then_takes_it_back_with_undo(
+    live_server, page, screenshot, company, supervisor_user
+):
+    """Drag to High, then Undo (double-clicked) on the note: the card is back in Normal, the
+    job is Normal in the database, and the history holds one undo."""
+    shop = _shop_day()
+    job = shop["jobs"]["panels"]
+    page.set_viewport_size(DESKTOP)
+    _log_in_from(page, live_server, "/jobs/priority/", supervisor_user.username)
+    normal, high = (page.locator(f"#lane-{tone}").locator("..") for tone in ("normal", "high"))
+    normal.locator(f'[data-job="{job.number}"] .pb-grip').drag_to(high.locator(".pb-cards"))
+    note = page.locator(".pb-undo")
+    expect(note).to_contain_text(f"{job.number} moved from Normal to High.")
+    expect(high.locator(f'[data-job="{job.number}"]')).to_be_visible()
+    assert Job.objects.get(pk=job.pk).priority == Priority.HIGH
+    screenshot("priority-board-1440x900-undo-note")
+
+    note.get_by_role("button", name="Undo").dblclick()
+    expect(page.get_by_text(f"Undone: {job.number} is back in Normal.")).to_be_visible()
+    expect(normal.locator(f'[data-job="{job.number}"]')).to_be_visible()
+    expect(high.locator(f'[data-job="{job.number}"]')).to_have_count(0)
+    expect(note).to_have_count(0)
+    job.refresh_from_db()
+    assert job.priority == Priority.NORMAL
+    assert job.history.filter(history_change_reason__startswith="Undo").count() == 1
+
+
+def test_the_undo_note_goes_after_ten_seconds_and_the_move_stays(
+    live_server, page, company, supervisor_user
+):
+    """Move to Urgent, let 10 s pass: the note is gone and the job stays Urgent."""
+    shop = _shop_day()
+    job = shop["jobs"]["frames"]
+    page.clock.install()
+    page.set_viewport_size(DESKTOP)
+    _log_in_from(page, live_server, "/jobs/priority/", supervisor_user.username)
+    card = page.locator(f'[data-job="{job.number}"]')
+    card.get_by_label("Move to").select_option(label="Urgent")
+    card.get_by_role("button", name="Move").click()
+    expect(page.locator(".pb-undo")).to_be_visible()
+    page.clock.run_for(9_000)
+    expect(page.locator(".pb-undo")).to_be_visible()
+    page.clock.run_for(1_500)
+    expect(page.locator(".pb-undo")).to_have_count(0)
+    expect(
+        page.locator("#lane-urgent").locator("..").locator(f'[data-job="{job.number}"]')
+    ).to_be_visible()
+    assert Job.objects.get(pk=job.pk).priority == Priority.URGENT
+
+
+LONG_NAMES = (
+    "Harbor Marine Fabrication & Welding Ltd",
+    "Dana's Custom Hot Rods and Restoration",
+    "Northside Ornamental Iron Works",
+    "Acme",
+)
+# The widest a card's lines get: long stage names, overdue and undated jobs.
+PILEUP_STAGES = (
+    JobStatus.MASKING,
+    JobStatus.IN_PREPARATION,
+    JobStatus.QUALITY_CHECK,
+    JobStatus.ON_HOLD,
+    JobStatus.PENDING,
+)
+
+
+def _rush_pileup(count: int) -> None:
+    """`count` Rush jobs with long customer names, three powders and two workers each; some
+    overdue, some due later, some without a due date."""
+    today = timezone.localdate()
+    powders = [
+        powder("Hammertone Bronze Metallic", "#6F4E37", color_code="RAL 8019"),
+        powder("Illusion Purple", "#5B2A86", color_code="PMB-5634"),
+        powder("Super Clear Gloss"),
+    ]
+    workers = [WorkerFactory(name="Priya Raman-Whitfield"), WorkerFactory(name="Tom Nguyen")]
+    for n in range(count):
+        floor_job(
+            PILEUP_STAGES[n % len(PILEUP_STAGES)],
+            customer=LONG_NAMES[n % len(LONG_NAMES)],
+            priority=Priority.RUSH,
+            due=None if n % 7 == 0 else today + timedelta(days=n % 25 - 12),
+            powders=powders,
+            workers=workers,
+        )
+
+
+# What a lane and its cards measure, from the page: the lane scrolls inside a page that does
+# not grow, every card is as tall as the others, and nothing is cut in a card (a badge, a date
+# or the job number wider than its line, a line taller than its card).
+MEASURE_BOARD = """() => {
+  const lane = document.querySelector('.pb-lane--rush .pb-cards');
+  const cards = [...lane.querySelectorAll('.pb-card')];
+  const cut = el => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+  const whole = '.pb-card-body, .pb-top, .pb-status, .pb-due, .pb-move';
+  return {
+    cards: cards.length,
+    laneScrolls: lane.scrollHeight > lane.clientHeight,
+    pageHeight: document.documentElement.scrollHeight,
+    heights: [...new Set(cards.map(card => card.offsetHeight))],
+    cut: cards.flatMap(card => [card, ...card.querySelectorAll(whole)]
+      .filter(cut).map(el => `${card.dataset.job} ${el.className}`)),
+  };
+}"""
+
+
+def test_a_lane_of_sixty_rush_jobs_scrolls_inside_a_screen_sized_board(
+    live_server, page, screenshot, company, supervisor_user
+):
+    """60 Rush jobs on a TV (1920x1080) and a laptop (1280x800): the Rush lane scrolls on its
+    own, the page stays the height of the window, cards are all one height and nothing on
+    them is cut; the last card can be scrolled into sight."""
+    _rush_pileup(60)
+    page.set_viewport_size(TV)
+    _log_in_from(page, live_server, "/jobs/priority/", supervisor_user.username)
+    for size in (TV, {"width": 1280, "height": 800}):
+        page.set_viewport_size(size)
+        board = page.evaluate(MEASURE_BOARD)
+        assert board["cards"] == 60
+        assert board["laneScrolls"]
+        assert board["pageHeight"] <= size["height"]
+        assert len(board["heights"]) == 1, board["heights"]
+        assert board["cut"] == []
+        screenshot(f"priority-board-{size['width']}x{size['height']}-sixty-rush")
+    lane = page.locator(".pb-lane--rush .pb-cards")
+    lane.evaluate("lane => { lane.scrollTop = lane.scrollHeight; }")
+    expect(lane.locator(".pb-card").last).to_be_in_viewport()
+    expect(page.locator("#lane-rush")).to_be_in_viewport()
 
 
 # -- the display key in company settings ------------------------------------------------------

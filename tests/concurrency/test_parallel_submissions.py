@@ -149,7 +149,7 @@ def test_parallel_phone_advances_move_one_stage(floor_user):
     assert StatusChange.objects.filter(job=job, transition="advance").count() == 1
     cards = [response.content.decode() for response, _said in results]
     assert sum("Already recorded" in card for card in cards) == WRITERS - 1
-    assert all("m-result--ok" in card for card in cards)
+    assert all("m-note--ok" in card for card in cards)
 
 
 def test_parallel_reversals_of_one_payment_take_the_money_back_once():

@@ -202,6 +202,8 @@ def test_qr_codes_decode_to_the_job_its_bump_page_and_each_powder(shop, tmp_path
         f"{SITE}/jobs/{job.number}/bump/",
         f"{SITE}/inventory/usage/?item={black.pk}&job={job.number}",
         f"{SITE}/inventory/usage/?item={red.pk}&job={job.number}",
+        # The customer's status link, in the customer's box (SPEC U1).
+        f"{SITE}/s/{Job.objects.get(pk=job.pk).status_token}/",
     }
 
 
@@ -291,7 +293,8 @@ def test_queries_do_not_grow_with_items(shop, django_assert_max_num_queries):
         return Job.objects.get(pk=job.pk)
 
     small, large = job_with(1), job_with(20)
-    with django_assert_max_num_queries(8) as captured:
+    # 8, and one UPDATE: the first printing gives the job its customer status link.
+    with django_assert_max_num_queries(9) as captured:
         work_order_pdf(job=small, prices_allowed=True, contact_allowed=True, company=shop)
     with django_assert_max_num_queries(len(captured)):
         work_order_pdf(job=large, prices_allowed=True, contact_allowed=True, company=shop)

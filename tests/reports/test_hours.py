@@ -6,12 +6,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from powdercoat.models import Job, StatusChange, TimeEntry
+from powdercoat.models import Job, TimeEntry
 from powdercoat.models.choices import ItemKind, JobStatus
 from powdercoat.reports import Period
 from powdercoat.reports.hours import JobHours, KindHours, WorkerHours, hours_report
 from powdercoat.services.jobs import job_set_status
 from tests.factories import CustomerFactory, JobFactory, LineItemFactory, WorkerFactory
+from tests.timeline import date_move
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def _at(*moment: int) -> datetime:
 def _move(job: Job, status: str, when: datetime) -> Job:
     """Move the job to `status` through the service, dated `when` on its timeline."""
     change = job_set_status(job=job, user=None, status=status)
-    StatusChange.objects.filter(pk=change.pk).update(created_at=when)
+    date_move(change, when)
     return Job.objects.get(pk=job.pk)
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from powdercoat.models import Job, StatusChange
+from powdercoat.models import Job
 from powdercoat.models.choices import CustomerType, JobStatus
 from powdercoat.reports import Period
 from powdercoat.reports.on_time import (
@@ -17,6 +17,7 @@ from powdercoat.reports.on_time import (
 )
 from powdercoat.services.jobs import job_set_status
 from tests.factories import CustomerFactory, JobFactory
+from tests.timeline import date_move
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def finished_job(*steps: tuple[str, datetime.datetime], due: datetime.date | Non
     job = JobFactory(due_date=due, **fields)
     for status, at in steps:
         change = job_set_status(job=Job.objects.get(pk=job.pk), user=None, status=status)
-        StatusChange.objects.filter(pk=change.pk).update(created_at=at)
+        date_move(change, at)
     return job
 
 

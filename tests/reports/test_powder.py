@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from powdercoat import pricing
-from powdercoat.models import InventoryActivity, StatusChange
+from powdercoat.models import InventoryActivity
 from powdercoat.models.choices import ActivityKind, InventoryCategory, JobStatus
 from powdercoat.reports import Period
 from powdercoat.reports.powder import (
@@ -21,6 +21,7 @@ from powdercoat.selectors import _demand_by_job_and_powder
 from powdercoat.services.inventory import inventory_activity_record, inventory_activity_reverse
 from powdercoat.services.jobs import job_set_status
 from tests.factories import JobFactory, LineItemCoatFactory, LineItemFactory, PowderFactory
+from tests.timeline import date_move
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -50,7 +51,7 @@ def _coat(job, powder, *, quantity=12, area="6.5"):
 def _move(job, status, when):
     """Move `job` to `status` as an office correction, dated `when`."""
     change = job_set_status(job=job, user=None, status=status, note="report test")
-    StatusChange.objects.filter(pk=change.pk).update(created_at=when)
+    date_move(change, when)
     job.refresh_from_db()
 
 

@@ -6,12 +6,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from powdercoat.models import Job, StatusChange
+from powdercoat.models import Job
 from powdercoat.models.choices import JobStatus
 from powdercoat.reports import Period
 from powdercoat.reports.stage_times import StageTime, StageWeek, stage_times
 from powdercoat.services.jobs import job_hold, job_resume, job_set_status
 from tests.factories import JobFactory
+from tests.timeline import date_move
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def journey(*steps: tuple[str, datetime.datetime]) -> Job:
             change = job_resume(job=job, user=None)
         else:
             change = job_set_status(job=job, user=None, status=status)
-        StatusChange.objects.filter(pk=change.pk).update(created_at=at)
+        date_move(change, at)
     return job
 
 

@@ -272,6 +272,12 @@ def _argument_values(route: Route, name: str, world) -> list[tuple[str, str, dic
         return [(job.number, job.number, {"job": job}) for job in chosen]
     if route.name == "admin_views:material_usage_logged" and name == "pk":
         return [(f"usage {world.usage.pk}", str(world.usage.pk), {})]
+    # The customer's status page: the world's job through its issued link (the page must show
+    # none of the sentinels), and the photo marked for the customer.
+    if name == "status_token":
+        return [("status link", world.job.status_token, {})]
+    if route.name == "admin_views:status_photo" and name == "photo_id":
+        return [(f"photo {world.photo.pk}", str(world.photo.pk), {})]
     if route.name == "media" and name == "path":
         return [("job photo", world.photo.image.name, {})]
     if route.name == "admin:app_list" and name == "app_label":
@@ -329,6 +335,13 @@ def _queries(route: Route, world) -> list[tuple[str, str, dict]]:
     if route.name == "admin_views:material_usage":
         query = urlencode({"item": world.powder.pk, "job": world.job.number})
         return [("", "", {}), ("prefilled", query, {})]
+    if route.name == "admin_views:shop_scan":
+        # A typed number of a real job (on to its bump page) and of none (a message).
+        return [
+            ("", "", {}),
+            ("typed number", urlencode({"number": world.job.number}), {}),
+            ("unknown number", "number=JOB-0000-0000", {}),
+        ]
     if route.name == "admin_views:powder_search":
         # The sentinel powder found by name and by SKU: its cost must not come with it.
         return [
@@ -470,10 +483,21 @@ SHOP_PAGES = {
     "admin_views:shop_display_board": "display key",
     "admin_views:priority_board": "powdercoat.view_job",
     "admin_views:priority_move": "post only",
+    "admin_views:priority_undo": "post only",
     "admin_views:shop_mobile": "powdercoat.view_job",
+    # The oven plan: no money on it, so whoever sees jobs; Start and Done move jobs.
+    "admin_views:oven_plan": "powdercoat.view_job",
+    "admin_views:oven_batch_start": "post only",
+    "admin_views:oven_batch_finish": "post only",
     "admin_views:shop_mobile_list": "powdercoat.view_job",
+    # The installable phone app's manifest and service worker: no job data in either.
+    "admin_views:phone_manifest": "public",
+    "admin_views:phone_service_worker": "public",
     "admin_views:shop_mobile_advance": "post only",
+    "admin_views:shop_mobile_undo": "post only",
     "admin_views:job_bump": "powdercoat.view_job",
+    # The camera page; a typed job number sends whoever may see jobs on to its bump page.
+    "admin_views:shop_scan": "powdercoat.view_job",
     "admin_views:material_usage": "powdercoat.add_inventoryactivity",
     "admin_views:material_usage_logged": "powdercoat.view_inventoryactivity",
     # The wizard's powder picker: pounds on hand and vendor, no cost, so whoever sees stock.
@@ -482,6 +506,9 @@ SHOP_PAGES = {
     "admin_views:priority_board_old": "redirect",
     "admin_views:shop_mobile_old": "redirect",
     "admin_views:job_work_order": "powdercoat.view_job",
+    # The customer's status link: no login, the secret in the address (SPEC U1).
+    "admin_views:status_page": "public",
+    "admin_views:status_photo": "public",
     "admin_views:work_order_blank": "login",
     "admin_views:work_order_blank_old": "redirect",
     "media": "login",
@@ -511,7 +538,11 @@ _SITE_PAGES = {
 # What a POST to the pages that only take POSTs needs (their GET is refused to everyone).
 POST_RULES = {
     "admin_views:priority_move": "powdercoat.change_job",
+    "admin_views:priority_undo": "powdercoat.change_job",
     "admin_views:shop_mobile_advance": "powdercoat.view_job",
+    "admin_views:shop_mobile_undo": "powdercoat.view_job",
+    "admin_views:oven_batch_start": "powdercoat.advance_job",
+    "admin_views:oven_batch_finish": "powdercoat.advance_job",
 }
 
 

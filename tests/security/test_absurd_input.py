@@ -652,7 +652,19 @@ def test_absurd_query_parameters(live, route):
 # -- absurd ids in addresses ---------------------------------------------------------------------
 
 ID_VALUES = ("abc", HUGE, "-1", "x")
-ID_ARGUMENTS = {"object_id", "#0", "#1", "id", "item_id", "number", "pk", "token", "step"}
+ID_ARGUMENTS = {
+    "object_id",
+    "#0",
+    "#1",
+    "id",
+    "item_id",
+    "number",
+    "pk",
+    "token",
+    "step",
+    "status_token",
+    "photo_id",
+}
 ID_ROUTES = [route for route in ROUTES if ID_ARGUMENTS & set(arguments(route))]
 
 

@@ -54,6 +54,7 @@ from powdercoat.services.job_records import (
 )
 from powdercoat.services.jobs import job_advance, job_cancel, job_set_status, job_update
 from powdercoat.services.quotes import quote_update
+from powdercoat.services.status_links import job_status_link_issue
 from tests.factories import (
     CatalogProductFactory,
     CustomerFactory,
@@ -269,6 +270,10 @@ def build_world() -> World:
         caption="Parts as received",
         user=floor,
     )
+    # The customer sees this photo on the job's status page (its link is issued below).
+    JobPhoto.objects.filter(pk=photo.pk).update(customer_visible=True)
+    photo.refresh_from_db()
+    job_status_link_issue(job=job)
     note = job_note_add(job=job, text="Handle the gates with care", user=floor)
     time_entry = time_entry_add(
         job=job,

@@ -1,7 +1,10 @@
 """Every status move of a job through the services: targets, timeline rows, refusals (SPEC J3)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 
 from powdercoat.models import Job, StatusChange
 from powdercoat.models.choices import WORKFLOW, JobStatus
@@ -253,3 +256,152 @@ def test_every_status_change_is_kept_in_history(company, floor_user):
     services.job_advance(job=job, user=floor_user)
     latest = job.history.latest()
     assert (latest.status, latest.history_user) == (JobStatus.CURING, floor_user)
+
+
+def _milestones(job):
+    return Job.objects.filter(pk=job.pk).values_list("finished_at", "ready_at").get()
+
+
+def _move_time(job, to_status):
+    return StatusChange.objects.filter(job=job, to_status=to_status).earliest("created_at")
+
+
+def test_finishing_stamps_the_job_with_the_moment_of_its_timeline_row(company, floor_user):
+    """Advance into Completed sets finished_at to that move's time; Ready for Pickup then sets
+    ready_at to its own, and leaves finished_at alone."""
+    job = job_at(JobStatus.QUALITY_CHECK)
+    assert _milestones(job) == (None, None)
+
+    services.job_advance(job=job, user=floor_user)
+    completed = _move_time(job, JobStatus.COMPLETED).created_at
+    assert _milestones(job) == (completed, None)
+
+    services.job_advance(job=Job.objects.get(pk=job.pk), user=floor_user)
+    ready = _move_time(job, JobStatus.READY_FOR_PICKUP).created_at
+    assert ready > completed
+    assert _milestones(job) == (completed, ready)
+
+
+def test_a_job_sent_back_and_finished_again_keeps_its_first_milestones(company, office_user):
+    """Ready, back to Coating for a redo, then Ready again: both stay at the first time."""
+    job = job_at(JobStatus.READY_FOR_PICKUP)
+    first = _move_time(job, JobStatus.READY_FOR_PICKUP).created_at
+    assert _milestones(job) == (first, first)
+
+    services.job_set_status(job=job, user=office_user, status=JobStatus.COATING, note="Redo")
+    assert _milestones(job) == (first, first)
+    services.job_set_status(
+        job=Job.objects.get(pk=job.pk), user=office_user, status=JobStatus.READY_FOR_PICKUP
+    )
+    assert StatusChange.objects.filter(job=job, to_status=JobStatus.READY_FOR_PICKUP).count() == 2
+    assert _milestones(job) == (first, first)
+
+
+def test_holding_or_cancelling_stamps_no_milestone(company, office_user):
+    """Neither On Hold nor Cancelled finishes a job."""
+    held = job_at(JobStatus.ON_HOLD)
+    cancelled = job_at(JobStatus.COATING)
+    services.job_cancel(job=cancelled, user=office_user, reason="Customer changed their mind")
+    assert _milestones(held) == (None, None)
+    assert _milestones(cancelled) == (None, None)
+
+
+def test_milestones_stay_out_of_the_jobs_history(company, floor_user):
+    """The history page shows the status move, not a second 'finished' change beside it."""
+    job = job_at(JobStatus.QUALITY_CHECK)
+    services.job_advance(job=job, user=floor_user)
+    latest = job.history.latest()
+    assert latest.status == JobStatus.COMPLETED
+    assert not hasattr(latest, "finished_at")
+    assert not hasattr(latest, "ready_at")
+
+
+# -- taking an advance back (the phone's Undo) ------------------------------------------------
+
+
+def _advanced_by(user, status=JobStatus.COATING):
+    job = job_at(status)
+    change = services.job_advance(job=job, user=user)
+    return Job.objects.get(pk=job.pk), change
+
+
+def test_undo_puts_the_job_back_and_says_so_in_the_timeline(company, floor_user):
+    """Coating → Curing by mistake, then Undo: back in Coating, with an "undo" row by the
+    same person after the advance."""
+    job, advance = _advanced_by(floor_user)
+
+    back = services.job_advance_undo(job=job, user=floor_user, change_id=advance.pk)
+
+    assert Job.objects.get(pk=job.pk).status == JobStatus.COATING
+    assert (back.from_status, back.to_status, back.transition, back.user) == (
+        JobStatus.CURING,
+        JobStatus.COATING,
+        "undo",
+        floor_user,
+    )
+    assert "Curing" in back.note
+    assert list(job.status_changes.order_by("-created_at", "-id")[:2]) == [back, advance]
+
+
+def test_undoing_a_finish_clears_the_finish_it_stamped(company, floor_user):
+    """Quality Check → Completed undone: the job has not finished after all."""
+    job, advance = _advanced_by(floor_user, JobStatus.QUALITY_CHECK)
+    assert _milestones(job)[0] == advance.created_at
+
+    services.job_advance_undo(job=job, user=floor_user, change_id=advance.pk)
+
+    assert _milestones(job) == (None, None)
+
+
+def test_undoing_a_second_finish_keeps_the_first(company, office_user, floor_user):
+    """A job finished last week, sent back and finished again by mistake keeps last week's."""
+    job = job_at(JobStatus.COMPLETED)
+    first_finish = _milestones(job)[0]
+    services.job_set_status(job=job, user=office_user, status=JobStatus.QUALITY_CHECK)
+    advance = services.job_advance(job=Job.objects.get(pk=job.pk), user=floor_user)
+
+    services.job_advance_undo(job=Job.objects.get(pk=job.pk), user=floor_user, change_id=advance.pk)
+
+    assert _milestones(job) == (first_finish, None)
+
+
+def test_only_the_latest_advance_by_the_same_person_can_be_undone(
+    company, floor_user, supervisor_user
+):
+    """Someone else's advance, an older move, or a second Undo are refused; nothing moves."""
+    job, advance = _advanced_by(floor_user)
+    with pytest.raises(ValidationError, match="Only the person who advanced"):
+        services.job_advance_undo(job=job, user=supervisor_user, change_id=advance.pk)
+
+    services.job_advance(job=job, user=floor_user)  # Curing → Quality Check
+    with pytest.raises(ValidationError, match="has moved since that advance"):
+        services.job_advance_undo(
+            job=Job.objects.get(pk=job.pk), user=floor_user, change_id=advance.pk
+        )
+    assert Job.objects.get(pk=job.pk).status == JobStatus.QUALITY_CHECK
+
+    latest = job.status_changes.order_by("-created_at", "-id").first()
+    services.job_advance_undo(job=Job.objects.get(pk=job.pk), user=floor_user, change_id=latest.pk)
+    with pytest.raises(ValidationError, match="has moved since that advance"):
+        services.job_advance_undo(
+            job=Job.objects.get(pk=job.pk), user=floor_user, change_id=latest.pk
+        )
+    assert Job.objects.get(pk=job.pk).status == JobStatus.CURING
+    assert job.status_changes.filter(transition="undo").count() == 1
+
+
+def test_an_advance_older_than_a_minute_is_kept(company, floor_user):
+    """Undo two minutes later is refused in words; the job stays where it went."""
+    job, advance = _advanced_by(floor_user)
+    job.status_changes.update(created_at=F("created_at") - timedelta(minutes=2))
+    with pytest.raises(ValidationError, match="more than a minute ago"):
+        services.job_advance_undo(job=job, user=floor_user, change_id=advance.pk)
+    assert Job.objects.get(pk=job.pk).status == JobStatus.CURING
+
+
+def test_a_role_without_moves_cannot_undo(company, floor_user, django_user_model):
+    """A user who may not advance jobs may not take an advance back either."""
+    job, advance = _advanced_by(floor_user)
+    viewer = django_user_model.objects.create_user("viewer", password="x")
+    with pytest.raises(PermissionDenied):
+        services.job_advance_undo(job=job, user=viewer, change_id=advance.pk)

@@ -27,6 +27,7 @@ from powdercoat.models import (
     LineItem,
     LineItemCoat,
     LineItemPrep,
+    Oven,
     PrepService,
     Quote,
     StatusChange,
@@ -34,6 +35,8 @@ from powdercoat.models import (
 )
 from powdercoat.models.choices import (
     COATING_CATEGORIES,
+    FINISHED_STAGES,
+    READY_STAGES,
     ActivityKind,
     InvoiceStatus,
     ItemKind,
@@ -124,6 +127,21 @@ class TestDemoShop:
         others = InventoryItem.objects.count() - 1
         assert f"0 created, 1 updated, {others} unchanged" in output
 
+    def test_ovens_are_added_when_missing_and_a_measured_oven_keeps_its_figure(
+        self, demo_shop, settings
+    ):
+        """The walk-in oven and the rack oven are there; a shop's own capacity survives a
+        re-run."""
+        settings.DEBUG = True
+        assert sorted(Oven.objects.values_list("name", "capacity_unit")) == [
+            ("Batch oven", "positions"),
+            ("Oven", "sqft"),
+        ]
+        Oven.objects.filter(name="Oven").update(capacity=Decimal("95"))
+        output = seed()
+        assert Oven.objects.get(name="Oven").capacity == Decimal("95")
+        assert "Ovens" in output
+
     def test_shop_that_renamed_itself_keeps_its_settings(self, demo_shop, settings):
         """Company settings are only filled in while the shop still has the default name."""
         settings.DEBUG = True
@@ -209,6 +227,19 @@ class TestDemoShop:
             assert times == sorted(times)
             assert job.created_at < times[0]
             assert times[-1] <= now
+
+    def test_finished_jobs_carry_the_dates_of_their_dated_timeline(self, demo_shop):
+        """Each demo job's finished and ready moments are its first such move on the timeline
+        as it was dated back, so the reports see the demo's months, not the seeding day."""
+        finished = 0
+        for job in Job.objects.all():
+            changes = list(StatusChange.objects.filter(job=job).order_by("id"))
+            first_finished = [c.created_at for c in changes if c.to_status in FINISHED_STAGES]
+            first_ready = [c.created_at for c in changes if c.to_status in READY_STAGES]
+            assert job.finished_at == (first_finished[0] if first_finished else None)
+            assert job.ready_at == (first_ready[0] if first_ready else None)
+            finished += bool(first_finished)
+        assert finished >= 5
 
     def test_jobs_on_hold_or_cancelled_say_why(self, demo_shop):
         """The hold or cancel reason is the note of the last timeline entry."""

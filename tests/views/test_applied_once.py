@@ -463,7 +463,7 @@ def test_phone_advance_sent_twice_moves_one_stage(company, floor_client):
     assert StatusChange.objects.filter(job=job, transition="advance").count() == 1
     html = second.content.decode()
     assert f"Already recorded: {job.number}: Coating → Curing." in html
-    assert "m-result--ok" in html
+    assert "m-note--ok" in html
 
 
 def test_bump_page_advance_sent_twice_moves_one_stage(company, floor_client):

@@ -1,7 +1,10 @@
 """The health check and the site root."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
+
+from config.settings import cache_settings
 
 
 @pytest.mark.django_db
@@ -66,3 +69,13 @@ def test_the_health_check_answers_over_plain_http_in_production(settings):
     browser = Client()
     assert browser.get("/healthz").status_code == 200
     assert browser.get("/admin/login/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_a_stopped_redis_is_named_but_keeps_the_shop_online(client):
+    """REDIS_URL set and Redis down: 200, so the load balancer keeps the shop up, and the words
+    say the cache is unavailable, for whoever watches the check."""
+    with override_settings(CACHES=cache_settings("redis://127.0.0.1:1/0")):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "cache unavailable"}

@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from powdercoat.models import Job, ReworkRecord, StatusChange
+from powdercoat.models import Job, ReworkRecord
 from powdercoat.models.choices import JobStatus, ReworkKind, ReworkReason
 from powdercoat.services.jobs import job_set_status
 from tests.factories import JobFactory
+from tests.timeline import date_move
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def _coated_for(hours: int, *, due: datetime.date | None = None) -> Job:
         (JobStatus.READY_FOR_PICKUP, _local(3, 8 + hours)),
     ):
         change = job_set_status(job=Job.objects.get(pk=job.pk), user=None, status=status)
-        StatusChange.objects.filter(pk=change.pk).update(created_at=at)
+        date_move(change, at)
     return job
 
 

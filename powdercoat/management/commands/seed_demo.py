@@ -29,6 +29,7 @@ from powdercoat.models import (
     LineItem,
     LineItemCoat,
     LineItemPrep,
+    Oven,
     PrepService,
     Quote,
     StatusChange,
@@ -595,6 +596,7 @@ def backdate_job(job: Job, created_at: datetime, until: datetime, zone: tzinfo) 
     StatusChange.objects.bulk_update(changes, ["created_at"])
     last_change = changes[-1].created_at if changes else created_at
     Job.objects.filter(pk=job.pk).update(created_at=created_at, updated_at=last_change)
+    Job.objects.filter(pk=job.pk).restamp_milestones()
     backdate_job_history(job, created_at, [change.created_at for change in changes])
 
 
@@ -750,6 +752,18 @@ def load_invoices(seed: Seed) -> str:
 
 # -- the command ----------------------------------------------------------------------------------
 
+
+def load_ovens(rows: list[dict], seed: Seed) -> Tally:
+    """0010: the ovens, by name, created when missing and never changed afterwards: a shop
+    that has measured its own oven keeps its figure."""
+    tally = Tally()
+    for row in rows:
+        values = field_values(Oven, row)
+        _oven, created = Oven.objects.get_or_create(name=values["name"], defaults=values)
+        tally.count(CREATED if created else UNCHANGED)
+    return tally
+
+
 LOADERS = (
     ("Company settings", "0001_company.json", load_company),
     ("Prep services", "0002_prep_services.json", load_prep_services),
@@ -760,6 +774,7 @@ LOADERS = (
     ("Jobs", "0007_jobs.json", load_jobs),
     ("Job templates", "0008_templates.json", load_templates),
     ("Quotes", "0009_quotes.json", load_quotes),
+    ("Ovens", "0010_ovens.json", load_ovens),
 )
 
 

@@ -1,6 +1,15 @@
-/* The shop TV keeps itself current: a new key shows the refusal, a lost network is said. */
+/* The shop TV keeps itself current and pages through crowded stages on its own: each tick
+   of the board's refresh asks for the page after the one shown; a new key shows the refusal,
+   a lost network is said. */
 (function () {
   "use strict";
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt.id !== "tv-board") return;
+    // The board shown says which page comes next (after the last, the first again). If a
+    // request fails, the same page is asked for at the next tick.
+    var head = event.detail.elt.querySelector("[data-next-page]");
+    if (head) event.detail.parameters.page = head.dataset.nextPage;
+  });
   document.addEventListener("htmx:responseError", function (event) {
     // 403: the display key was rotated; reload so the screen shows the refusal, not old jobs.
     if (event.detail.xhr && event.detail.xhr.status === 403) {
@@ -14,33 +23,5 @@
   });
   document.addEventListener("htmx:afterSwap", function () {
     document.documentElement.classList.remove("is-stale");
-    fitColumns();
   });
-
-  // A TV cannot scroll: hide the cards a column has no room for (the least pressing ones,
-  // at the bottom) and count them in the column's "+ N more" line.
-  function fitColumns() {
-    document.querySelectorAll(".tv-col").forEach(function (column) {
-      var list = column.querySelector(".tv-cards");
-      var more = column.querySelector(".tv-more");
-      if (!list || !more) return;
-      var cards = Array.prototype.slice.call(list.children);
-      var notSent = parseInt(column.dataset.more || "0", 10);
-      var hidden = 0;
-      function count() {
-        var total = notSent + hidden;
-        more.hidden = total === 0;
-        more.textContent = "+ " + total + " more in " + column.dataset.stage;
-      }
-      cards.forEach(function (card) { card.hidden = false; });
-      count();
-      while (hidden < cards.length && list.scrollHeight > list.clientHeight + 1) {
-        hidden += 1;
-        cards[cards.length - hidden].hidden = true;
-        count();
-      }
-    });
-  }
-  document.addEventListener("DOMContentLoaded", fitColumns);
-  window.addEventListener("resize", fitColumns);
 })();

@@ -1,4 +1,4 @@
-/* Behaviour of the shop-floor pages: the Live toggle, board drops, and refusals in words. */
+/* Behaviour of the shop-floor pages: the Live toggle, board drops and Undo, refusals in words. */
 (function () {
   "use strict";
 
@@ -47,6 +47,33 @@
     window.htmx.trigger(form, "submit");
   };
 
+  // -- Priority Board: after a move the board comes back with each lane scrolled where it
+  // was, the card just moved in sight in its new lane, and the note offering Undo for as long
+  // as it says (the server accepts an Undo for a minute, for a slow connection).
+  var laneScroll = {};
+  function eachLane(root, fn) {
+    Array.prototype.forEach.call(root.querySelectorAll(".pb-lane[data-lane] .pb-cards"), function (cards) {
+      fn(cards, cards.parentElement.dataset.lane);
+    });
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "board") {
+      eachLane(document, function (cards, lane) { laneScroll[lane] = cards.scrollTop; });
+    }
+  });
+  document.addEventListener("htmx:load", function (event) {
+    eachLane(event.detail.elt, function (cards, lane) {
+      if (laneScroll[lane]) cards.scrollTop = laneScroll[lane];
+    });
+    laneScroll = {};
+    var moved = event.detail.elt.querySelector(".pb-card.is-moved");
+    if (moved) moved.scrollIntoView({ block: "nearest" });
+    var note = event.detail.elt.querySelector(".pb-undo");
+    if (!note) return;
+    var seconds = Number(note.dataset.undoSeconds) || 10;
+    setTimeout(function () { note.remove(); }, seconds * 1000);
+  });
+
   // -- a request refused or lost: say so, and show the board as it really is ---------------
   function toast(text) {
     var box = document.getElementById("shop-toast");
@@ -58,7 +85,8 @@
   }
   function restoreBoard() {
     if (document.getElementById("board")) {
-      window.htmx.ajax("GET", window.location.pathname, { target: "#board", select: "#board", swap: "outerHTML" });
+      // The address as shown, lane and page included, so a lane on its own stays on its own.
+      window.htmx.ajax("GET", window.location.pathname + window.location.search, { target: "#board", select: "#board", swap: "outerHTML" });
     }
   }
   document.addEventListener("htmx:responseError", function (event) {
@@ -72,8 +100,14 @@
     restoreBoard();
   });
   document.addEventListener("htmx:sendError", function (event) {
-    if (event.detail.elt && event.detail.elt.id === "mobile-list") return;
+    // The phone view keeps its taps until the connection returns (mobile.js).
+    if (event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("#mobile-list")) return;
     toast("No connection: nothing was saved. Try again when the network is back.");
     restoreBoard();
+  });
+
+  // -- oven plan: the print button (no inline script: the page's CSP forbids it) ---------------
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
   });
 })();
