@@ -19,7 +19,9 @@ from django.shortcuts import resolve_url
 # Tables a refused or invalid post may legitimately touch: sessions (wizard drafts, messages),
 # the login throttle's own records, and the tables that never change.
 _NOT_BUSINESS_DATA = {"sessions", "axes", "contenttypes"}
-_STATIC_MODELS = {"auth.Permission"}
+# A login's remembered phone-view chip is written by opening the phone view, as a session is:
+# what a person last chose to look at, not the shop's data.
+_STATIC_MODELS = {"auth.Permission", "powdercoat.PhonePreference"}
 
 
 @contextmanager
@@ -170,9 +172,16 @@ def found_texts(text: str, secrets) -> list[str]:
     variants = (text, " ".join(html.unescape(text).split()))
     found = []
     for secret in secrets:
+        # A figure counts only as a whole number: 11.75 is not found in a timestamp's 11.750152.
+        pattern = re.compile(
+            r"(?<![\d.])" + re.escape(secret) + r"(?!\d)"
+            if secret[:1].isdigit() and secret[-1:].isdigit()
+            else re.escape(secret)
+        )
         for variant in variants:
-            at = variant.find(secret)
-            if at >= 0:
+            match = pattern.search(variant)
+            if match:
+                at = match.start()
                 context = variant[max(0, at - 60) : at + len(secret) + 40].replace("\n", " ")
                 found.append(f"{secret!r} in …{context}…")
                 break
