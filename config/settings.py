@@ -80,7 +80,7 @@ def cache_settings(redis_url: str) -> dict[str, dict[str, Any]]:
         raise ImproperlyConfigured(f"REDIS_URL could not be read: {error}.") from error
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": redis_url,
             # Another program's keys in the same Redis database are not ours to read or clash with.
             "KEY_PREFIX": "powdercoat",

@@ -47,8 +47,8 @@ def healthz(request):
     """Answer 200 when the database answers within two seconds, else 503, quickly either way.
 
     A cache (Redis) that does not answer still gets 200, so a load balancer keeps the shop
-    online: the pages work without it, bar the office's ⌘K search, and the status page then
-    counts no visits. The words say so, for whoever watches the check.
+    online: the pages work without it (the office's ⌘K search uncached), and the status page
+    then counts no visits. The words say so, for whoever watches the check.
     """
     probe = _prober.submit(_database_answers)
     try:
