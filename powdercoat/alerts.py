@@ -15,11 +15,22 @@ class PriorityAlertReach:
 
     emailed: tuple[str, ...]
     without_address: tuple[str, ...]
+    # The e-mails wait a minute before they leave, so that undoing the move can recall them.
+    held: bool = False
 
     def words(self) -> str:
         """What the page says after the move, naming who was and was not alerted."""
         parts = []
-        if self.emailed:
+        if self.emailed and self.held:
+            parts.append(
+                ngettext(
+                    "Alert to supervisor %(names)s leaves in a minute unless you undo.",
+                    "Alert to supervisors %(names)s leaves in a minute unless you undo.",
+                    len(self.emailed),
+                )
+                % {"names": _names(self.emailed)}
+            )
+        elif self.emailed:
             parts.append(
                 ngettext(
                     "Alert e-mailed to supervisor %(names)s.",

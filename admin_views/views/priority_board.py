@@ -215,6 +215,8 @@ def _undo(request) -> Outcome:
                 "number": change.job.number,
                 "lane": change.after.label,
             }
+            if change.alerts_recalled:
+                text += " " + _("The supervisors' alert was recalled before it left.")
             answer(message=text)
     except SubmissionRepeated as repeat:
         return Outcome(True, repeat.message)

@@ -285,11 +285,13 @@ class PaymentMethod(models.TextChoices):
 
 
 class EmailOutcome(models.TextChoices):
-    """Where an outbox email is: waiting for a (next) try, taken by the mail server, given up."""
+    """Where an outbox email is: waiting for a (next) try, taken by the mail server, given up,
+    or called back before its first try (an alert whose priority move was undone)."""
 
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    RECALLED = "recalled", _("Recalled")
 
 
 class PhotoKind(models.TextChoices):

@@ -20,21 +20,17 @@ class EmailLogQuerySet(models.QuerySet["EmailLog"]):
         return self.defer("body", "attachment_content")
 
     def priority_alerts(self) -> Self:
-        """Emails telling a supervisor a job became Urgent or Rush: about a job, but not
-        about one of its status moves (those go to the customer)."""
-        return self.filter(
-            job__isnull=False,
-            status_change__isnull=True,
-            quote__isnull=True,
-            invoice__isnull=True,
-        )
+        """Emails telling a supervisor a job became Urgent or Rush (not the customer's status
+        news or status link, which are about a job too)."""
+        return self.filter(is_priority_alert=True, job__isnull=False)
 
 
 class EmailLog(models.Model):
     """One email in the outbox: to whom, about what, and whether the mail server took it.
 
     `outcome` is the outbox status: Queued until a try succeeds (Sent) or the last try fails
-    (Failed); `error` keeps the reason the latest try failed.
+    (Failed), or Recalled when a supervisor alert was called back before its first try;
+    `error` keeps the reason the latest try failed.
     """
 
     quote = models.ForeignKey(
@@ -71,6 +67,9 @@ class EmailLog(models.Model):
         blank=True,
         related_name="emails",
     )
+    # Set on the e-mails telling a supervisor a job became Urgent or Rush, so the dashboard's
+    # "Supervisors alerted" never counts a customer's e-mail about the same job.
+    is_priority_alert = models.BooleanField(_("supervisor alert"), default=False)
     to_address = models.CharField(_("to"), max_length=254)
     reply_to = models.CharField(_("reply to"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=300)

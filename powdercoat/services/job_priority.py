@@ -3,7 +3,9 @@
 A move hands back an undo stamp: what to put back (the job, its history record of the move,
 the person, the priority and rush rate it had), signed so that a page cannot forge or alter
 it. The board offers Undo for 10 seconds; the server accepts it for a minute, for a slow
-connection, and only while nobody has changed the job's priority since.
+connection, and only while nobody has changed the job's priority since. A move to Urgent or
+Rush holds the supervisors' alert for that minute, and its undo recalls the alert, so a card
+dropped in the wrong lane and put back mails nobody.
 """
 
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from django.utils import timezone
 from powdercoat.models import Job
 from powdercoat.models.choices import ACTIVE_STAGES, Priority
 from powdercoat.services.jobs import job_update
+from powdercoat.services.notifications import priority_alerts_recall
 
 PRIORITY_PERMISSION = "powdercoat.change_job"
 
@@ -37,6 +40,7 @@ class PriorityChange:
     before: Priority
     after: Priority
     undo_stamp: str = ""
+    alerts_recalled: int = 0
 
 
 def _locked(job_id: int) -> Job | None:
@@ -73,7 +77,7 @@ def job_priority_move(*, job: Job, user: User, priority: Priority) -> PriorityCh
         raise ValidationError(f"{job.number} is already {priority.label}.")
     rush_rate_before = job.rush_surcharge_percent
     job.priority = priority
-    job_update(job=job, user=user)
+    job_update(job=job, user=user, alert_hold=UNDO_WINDOW)
     record = job.history.order_by("-history_id").values_list("history_id", flat=True).first()
     stamp = signing.dumps(
         {
@@ -169,7 +173,7 @@ def job_priority_undo(*, stamp: str, user: User) -> PriorityChange:
     job.priority = undo.back_to
     job.rush_surcharge_percent = undo.rush_rate
     # The supervisors heard of the job's old priority when it was first set; an undo a few
-    # seconds later is not news for their inbox.
+    # seconds later is not news for their inbox, and the move's own alert is called back.
     job_update(
         job=job,
         user=user,
@@ -177,4 +181,7 @@ def job_priority_undo(*, stamp: str, user: User) -> PriorityChange:
         keep_rush_rate=True,
         reason=f"Undo of the board move to {undo.moved_to.label}",
     )
-    return PriorityChange(job=job, before=undo.moved_to, after=undo.back_to)
+    recalled = priority_alerts_recall(job=job, since=move.history_date)
+    return PriorityChange(
+        job=job, before=undo.moved_to, after=undo.back_to, alerts_recalled=recalled
+    )

@@ -54,7 +54,7 @@ def _apply_rush_rate(job: Job, *, previous_priority: int | None) -> None:
 
 
 def _alert_if_raised_to_urgent(
-    job: Job, *, previous_priority: int | None, user: User | None
+    job: Job, *, previous_priority: int | None, user: User | None, hold: timedelta | None = None
 ) -> None:
     """Tell the supervisors when a job becomes Urgent or Rush from anything lower (SPEC J5).
 
@@ -65,7 +65,7 @@ def _alert_if_raised_to_urgent(
         return
     if previous_priority is not None and previous_priority >= job.priority:
         return
-    job.priority_alert = notifications.job_priority_alert(job=job, user=user)
+    job.priority_alert = notifications.job_priority_alert(job=job, user=user, hold=hold)
 
 
 def job_customer_change_refusal(job: Job, customer: Customer) -> ValidationError | None:
@@ -118,6 +118,7 @@ def job_update(
     job: Job,
     user: User | None,
     alert_supervisors: bool = True,
+    alert_hold: timedelta | None = None,
     keep_rush_rate: bool = False,
     reason: str | None = None,
 ) -> Job:
@@ -125,7 +126,8 @@ def job_update(
 
     The row is locked and the status reloaded first, so an edit form opened before someone
     advanced the job neither fails nor puts the old status back. Raising the priority to
-    Urgent or Rush emails the supervisors after commit, unless `alert_supervisors` is False.
+    Urgent or Rush emails the supervisors after commit, unless `alert_supervisors` is False;
+    `alert_hold` keeps those emails back that long, so that an undo can recall them.
     With `keep_rush_rate` the job's rush surcharge percent is saved as set (an undo puts back
     the rate the job had, not the shop's rate of today); `reason` goes into the history record.
     """
@@ -146,7 +148,9 @@ def job_update(
     history_by(job, user, reason=reason)
     job.save()
     if alert_supervisors:
-        _alert_if_raised_to_urgent(job, previous_priority=current.priority, user=user)
+        _alert_if_raised_to_urgent(
+            job, previous_priority=current.priority, user=user, hold=alert_hold
+        )
     return job
 
 

@@ -7,6 +7,7 @@ No page waits for the mail server, and a mail-server failure never undoes the ch
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -53,11 +54,15 @@ def email_after_commit(
     invoice: Invoice | None = None,
     job: Job | None = None,
     status_change: StatusChange | None = None,
+    is_priority_alert: bool = False,
+    hold: timedelta | None = None,
 ) -> EmailLog:
     """Queue an email in the outbox now, to be sent by a task once this transaction commits.
 
     The row belongs to the caller's transaction: if that rolls back, there is no row and no
-    task. Refuses at once, in words, when there is no address to send to.
+    task. Refuses at once, in words, when there is no address to send to. With `hold` the
+    first try waits that long, so the email can still be recalled (`priority_alerts_recall`);
+    a task backend that cannot run a task later (the immediate one) sends it at once.
     """
     to = (to or "").strip()
     if not to:
@@ -79,13 +84,23 @@ def email_after_commit(
         attachment_type=attachment.mimetype if attachment else "",
         attachment_content=attachment.content if attachment else b"",
         outcome=EmailOutcome.QUEUED,
-        next_attempt_at=timezone.now(),
+        next_attempt_at=timezone.now() + (hold or timedelta(0)),
         sent_by=user,
+        is_priority_alert=is_priority_alert,
     )
     # Robust: the change has committed by then, so a failing enqueue must not turn the page
     # into an error; the row stays Queued and `manage.py requeue_emails` picks it up.
-    transaction.on_commit(partial(email_send.enqueue, email.pk), robust=True)
+    run_after = email.next_attempt_at if hold else None
+    transaction.on_commit(partial(_send_later, email.pk, run_after), robust=True)
     return email
+
+
+def _send_later(email_id: int, run_after: datetime | None) -> None:
+    """Hand the email to the task backend, for `run_after` where it can wait that long."""
+    if run_after is not None and email_send.get_backend().supports_defer:
+        email_send.using(run_after=run_after).enqueue(email_id)
+    else:
+        email_send.enqueue(email_id)
 
 
 # -- job status emails to the customer (SPEC J7) ---------------------------------------------
@@ -182,11 +197,14 @@ def active_supervisors() -> QuerySet[User]:
     )
 
 
-def job_priority_alert(*, job: Job, user: User | None) -> PriorityAlertReach:
+def job_priority_alert(
+    *, job: Job, user: User | None, hold: timedelta | None = None
+) -> PriorityAlertReach:
     """Queue an email to each supervisor that the job became Urgent or Rush; who it reached.
 
     Every email is an outbox row against the job: queued, then sent or failed. Supervisors
     without an address are named in the answer, so the page never claims they were told.
+    With `hold` the emails wait that long first, so an undone move can recall them.
     """
     priority = Priority(job.priority)
     customer = job.customer.display_name
@@ -208,8 +226,33 @@ def job_priority_alert(*, job: Job, user: User | None) -> PriorityAlertReach:
     for supervisor in active_supervisors():
         name = supervisor.get_full_name() or supervisor.get_username()
         if supervisor.email:
-            email_after_commit(to=supervisor.email, subject=subject, body=body, user=user, job=job)
+            email_after_commit(
+                to=supervisor.email,
+                subject=subject,
+                body=body,
+                user=user,
+                job=job,
+                is_priority_alert=True,
+                hold=hold,
+            )
             emailed.append(name)
         else:
             without_address.append(name)
-    return PriorityAlertReach(emailed=tuple(emailed), without_address=tuple(without_address))
+    return PriorityAlertReach(
+        emailed=tuple(emailed),
+        without_address=tuple(without_address),
+        held=hold is not None and email_send.get_backend().supports_defer,
+    )
+
+
+def priority_alerts_recall(*, job: Job, since: datetime) -> int:
+    """Call back the job's supervisor alerts queued since `since` that no try has taken yet.
+
+    One UPDATE against the same row condition the sending task claims with (Queued, no try
+    yet), so an alert is either recalled or sent, never both. How many were recalled.
+    """
+    return (
+        EmailLog.objects.priority_alerts()
+        .filter(job=job, outcome=EmailOutcome.QUEUED, attempts=0, created_at__gte=since)
+        .update(outcome=EmailOutcome.RECALLED, next_attempt_at=None)
+    )

@@ -7,11 +7,13 @@ import pytest
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
+from django.utils import timezone
 
-from powdercoat.models import Job
-from powdercoat.models.choices import JobStatus, Priority
-from powdercoat.services.job_priority import job_priority_move, job_priority_undo
+from powdercoat.models import EmailLog, Job
+from powdercoat.models.choices import EmailOutcome, JobStatus, Priority
+from powdercoat.services.job_priority import UNDO_WINDOW, job_priority_move, job_priority_undo
 from powdercoat.services.jobs import job_update
+from powdercoat.services.outbox import outbox_attempt
 from tests.factories import job_at
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +186,79 @@ def test_a_role_that_cannot_change_priorities_cannot_undo(company, supervisor_us
     with pytest.raises(PermissionDenied):
         job_priority_undo(stamp=move.undo_stamp, user=floor_user)
     assert _fresh(job).priority == Priority.RUSH
+
+
+# -- the supervisors' alert waits out the undo window --------------------------------------------
+
+# The production task backend: it can run a task later, so a held alert waits in its queue.
+DEFERRING_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _alerts(job: Job):
+    return EmailLog.objects.priority_alerts().filter(job=job)
+
+
+def test_a_move_to_rush_holds_the_alert_for_the_undo_window(
+    company, supervisor_user, office_user, settings, django_capture_on_commit_callbacks
+):
+    """The alert is queued to leave a minute later, and the board says so."""
+    settings.TASKS = DEFERRING_TASKS
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        job, move = _moved(office_user)
+    alert = _alerts(job).get()
+    assert alert.outcome == EmailOutcome.QUEUED
+    assert alert.next_attempt_at >= before + UNDO_WINDOW
+    assert move.job.priority_alert.words() == (
+        "Alert to supervisor supervisor leaves in a minute unless you undo."
+    )
+    assert mail.outbox == []
+
+
+def test_undo_recalls_the_held_alert_and_it_never_leaves(
+    company, supervisor_user, office_user, settings, django_capture_on_commit_callbacks
+):
+    """Normal → Rush → Undo: the alert is Recalled, and its task, when it runs, sends nothing."""
+    settings.TASKS = DEFERRING_TASKS
+    with django_capture_on_commit_callbacks(execute=True):
+        job, move = _moved(office_user)
+    change = job_priority_undo(stamp=move.undo_stamp, user=office_user)
+    assert change.alerts_recalled == 1
+    alert = _alerts(job).get()
+    assert alert.outcome == EmailOutcome.RECALLED
+    assert outbox_attempt(email_id=alert.pk, attempt=1) is None
+    assert mail.outbox == []
+    assert _alerts(job).get().outcome == EmailOutcome.RECALLED
+
+
+def test_an_alert_already_sent_is_not_recalled(
+    company, supervisor_user, office_user, django_capture_on_commit_callbacks
+):
+    """With a backend that sends at once (or a try already taken), Undo leaves the Sent row."""
+    with django_capture_on_commit_callbacks(execute=True):
+        job, move = _moved(office_user)
+    assert _alerts(job).get().outcome == EmailOutcome.SENT
+    change = job_priority_undo(stamp=move.undo_stamp, user=office_user)
+    assert change.alerts_recalled == 0
+    assert _alerts(job).get().outcome == EmailOutcome.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_undo_recalls_only_that_moves_alert(
+    company, supervisor_user, office_user, settings, django_capture_on_commit_callbacks
+):
+    """An alert queued for the job before the move (another person's) stays queued."""
+    settings.TASKS = DEFERRING_TASKS
+    job = job_at(JobStatus.COATING, priority=Priority.NORMAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        earlier = job_priority_move(job=job, user=supervisor_user, priority=Priority.URGENT)
+        move = job_priority_move(job=earlier.job, user=office_user, priority=Priority.RUSH)
+    EmailLog.objects.filter(subject__startswith="Urgent:").update(
+        created_at=F("created_at") - timedelta(seconds=5)
+    )
+    job_priority_undo(stamp=move.undo_stamp, user=office_user)
+    outcomes = dict(_alerts(job).values_list("subject", "outcome"))
+    assert {subject.split(":")[0]: outcome for subject, outcome in outcomes.items()} == {
+        "Urgent": EmailOutcome.QUEUED,
+        "Rush": EmailOutcome.RECALLED,
+    }

@@ -14,6 +14,7 @@ from powdercoat import roles
 from powdercoat.models import EmailLog, Job
 from powdercoat.models.choices import EmailOutcome, JobStatus, Priority
 from powdercoat.services.jobs import job_cancel, job_create, job_update
+from powdercoat.services.notifications import job_status_link_send
 from tests.factories import CustomerFactory, JobFactory, UserFactory, job_at
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +254,23 @@ def test_the_dashboard_shows_each_alert_and_how_sending_went(
     assert "lead2@shop.example (failed)" in row
     quiet_row = panel[panel.index(quiet.number) :]
     assert "No e-mail sent" in quiet_row[: quiet_row.index("</tr>")]
+
+
+def test_the_customers_status_link_email_is_not_counted_as_an_alert(
+    company, supervisors, office_client, office_user, django_capture_on_commit_callbacks
+):
+    """Sending a Rush job's customer their status link does not list the customer under
+    "Supervisors alerted": only the supervisors' e-mails are alerts."""
+    job = JobFactory(
+        customer=CustomerFactory(company_name="Ridge Cycles", email="buyer@ridge.example")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _raise_priority(job, Priority.RUSH, supervisors[0])
+        job_status_link_send(job=Job.objects.get(pk=job.pk), user=office_user)
+    html = _index(office_client)
+    panel = html[html.index('data-testid="urgent-jobs"') :]
+    row = panel[panel.index(job.number) :]
+    row = row[: row.index("</tr>")]
+    assert "supervisor@example.com (sent)" in row
+    assert "buyer@ridge.example" not in row
+    assert EmailLog.objects.filter(job=job, to_address="buyer@ridge.example").exists()

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from admin_views.views.shop_common import overdue_first_then_due
-from powdercoat.models import Job
-from powdercoat.models.choices import JobStatus, Priority
+from powdercoat.models import EmailLog, Job
+from powdercoat.models.choices import EmailOutcome, JobStatus, Priority
 from tests.helpers import page_key
 from tests.shop_floor import floor_job
 
@@ -427,3 +427,16 @@ def test_an_absurd_undo_is_refused_in_words(supervisor_client, company, stamp):
     assert response.status_code == 200
     assert "This Undo cannot be read" in response.content.decode()
     assert Job.objects.get(pk=job.pk).priority == Priority.RUSH
+
+
+def test_a_card_dropped_in_rush_and_undone_alerts_nobody(supervisor_client, company, settings):
+    """The note says the alert waits a minute; Undo says it was recalled, and it is."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = floor_job()
+    board = _move_by_htmx(supervisor_client, job)
+    assert "Alert to supervisor supervisor leaves in a minute unless you undo." in board
+    html = supervisor_client.post(UNDO, _undo_form(board), headers={"HX-Request": "true"})
+    assert "The supervisors&#x27; alert was recalled before it left." in html.content.decode()
+    assert list(EmailLog.objects.filter(job=job).values_list("outcome", flat=True)) == [
+        EmailOutcome.RECALLED
+    ]
