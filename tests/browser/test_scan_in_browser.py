@@ -6,19 +6,17 @@ fallback; one of them removes BarcodeDetector on purpose so it does so on any Ch
 """
 
 import io
-import subprocess
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from powdercoat.documents.qr import qr_png
 from powdercoat.documents.work_order import work_order_pdf
 from powdercoat.models.choices import JobStatus
 from tests.browser.helpers import log_in
-from tests.documents.pdf_pages import tool
+from tests.documents.pdf_pages import printed_qr_codes
 from tests.shop_floor import floor_job, powder
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,20 +31,11 @@ def _printed_code(pdf: bytes, text: str, folder: Path) -> Image.Image:
     Each code is an image of its own in the PDF; zbarimg (as an ordinary phone reader would)
     tells which one is which.
     """
-    zbarimg = tool("zbarimg", "zbar-tools")
-    read = []
-    for number, embedded in enumerate(PdfReader(io.BytesIO(pdf)).pages[0].images):
-        path = folder / f"printed-{number}.png"
-        embedded.image.save(path)
-        result = subprocess.run(
-            [zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(path)],
-            capture_output=True,
-            text=True,
-        )
-        found = result.stdout.strip()
+    codes = printed_qr_codes(pdf, folder)
+    for path, found in codes:
         if found == text:
             return Image.open(path, formats=["PNG"])
-        read.append(found)
+    read = [found for _, found in codes]
     raise AssertionError(f"no code on the work order reads {text!r}; they read {read}")
 
 

@@ -6,6 +6,7 @@ the tests are skipped with a visible reason; with REQUIRE_TOOLS=1 (set by .ci/ru
 """
 
 import html
+import io
 import os
 import re
 import shutil
@@ -82,3 +83,22 @@ def running_head_text(pdf: bytes, number: int) -> str:
     """The words printed above the text area of page `number` (the second or a later one)."""
     words = pages(pdf)[number - 1]
     return " ".join(text for _top, bottom, text in words if bottom <= RUNNING_HEAD_BOTTOM)
+
+
+def printed_qr_codes(pdf: bytes, folder: Path) -> list[tuple[Path, str]]:
+    """Each picture on page 1 of `pdf`, saved as a PNG under `folder`, with what zbarimg reads
+    from it as a QR code ("" for a picture that is not one), as a phone's reader would."""
+    from pypdf import PdfReader
+
+    zbarimg = tool("zbarimg", "zbar-tools")
+    codes = []
+    for number, embedded in enumerate(PdfReader(io.BytesIO(pdf)).pages[0].images):
+        path = folder / f"printed-{number}.png"
+        embedded.image.save(path)
+        result = subprocess.run(
+            [zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        codes.append((path, result.stdout.strip()))
+    return codes

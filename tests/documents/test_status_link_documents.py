@@ -1,10 +1,6 @@
 """The customer's status link on their papers: work order, invoice and quote PDFs (SPEC U1)."""
 
-import io
-import subprocess
-
 import pytest
-from pypdf import PdfReader
 
 from powdercoat.documents.work_order import work_order_pdf
 from powdercoat.models import Job
@@ -12,7 +8,7 @@ from powdercoat.models.choices import JobStatus
 from powdercoat.services.invoices import invoice_create_for_job, invoice_pdf
 from powdercoat.services.quotes import quote_pdf
 from powdercoat.services.status_links import status_link_url
-from tests.documents.pdf_pages import page_text, tool
+from tests.documents.pdf_pages import page_text, printed_qr_codes
 from tests.factories import LineItemFactory, QuoteFactory, job_at
 
 pytestmark = pytest.mark.django_db
@@ -20,18 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _codes(pdf: bytes, folder) -> list[str]:
     """What every QR code on page 1 reads, as a phone's reader would."""
-    zbarimg = tool("zbarimg", "zbar-tools")
-    found = []
-    for number, embedded in enumerate(PdfReader(io.BytesIO(pdf)).pages[0].images):
-        path = folder / f"code-{number}.png"
-        embedded.image.save(path)
-        result = subprocess.run(
-            [zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(path)],
-            capture_output=True,
-            text=True,
-        )
-        found.append(result.stdout.strip())
-    return found
+    return [found for _, found in printed_qr_codes(pdf, folder)]
 
 
 def _token_text(job: Job) -> str:
